@@ -1,0 +1,80 @@
+# rvmm build. `make` builds the release binary, `make run` boots the default
+# guest, `make check` builds the sanitizer build and runs every test layer.
+
+CC       ?= gcc
+BUILD    ?= build
+RV_PREFIX ?= riscv64-unknown-elf-
+
+CFLAGS_COMMON := -std=c17 -D_GNU_SOURCE -Iinclude -Isrc -Wall -Wextra -Werror \
+                 -Wno-unused-parameter -g -MMD -MP -pthread
+CFLAGS_REL    := $(CFLAGS_COMMON) -O2
+CFLAGS_SAN    := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer \
+                 -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDLIBS        := -lm -pthread
+
+SRCS      := $(shell find src -name '*.c' | sort)
+LIB_SRCS  := $(filter-out src/cli/%,$(SRCS))
+CLI_SRCS  := $(filter src/cli/%,$(SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+
+REL_OBJS := $(SRCS:%.c=$(BUILD)/rel/%.o)
+SAN_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/san/%.o)
+SAN_CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/san/%.o)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/san/unit/%)
+
+DEPS_STAMP := $(BUILD)/.deps-installed
+
+.PHONY: all run check unit san deps clean bench
+all: $(BUILD)/rvmm
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/install-deps.sh
+	@mkdir -p $(@D)
+	./scripts/install-deps.sh
+	@touch $@
+
+$(BUILD)/rvmm: $(REL_OBJS)
+	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/san/rvmm: $(SAN_LIB_OBJS) $(SAN_CLI_OBJS)
+	$(CC) $(CFLAGS_SAN) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/rel/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_REL) -c -o $@ $<
+
+$(BUILD)/san/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -c -o $@ $<
+
+$(BUILD)/san/unit/%: tests/unit/%.c $(SAN_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -o $@ $^ -lcmocka $(LDLIBS)
+
+san: $(BUILD)/san/rvmm
+unit: $(UNIT_BINS)
+
+# RISC-V guest programs: the demo guest, the ISA tests and the benchmarks.
+RV_CC     := $(RV_PREFIX)gcc
+RV_MARCH  := rv64gc_zba_zbb_zbs_zicbom_zicboz_zicbop_zifencei_zicsr
+RV_CFLAGS := -march=$(RV_MARCH) -mabi=lp64d -mcmodel=medany -nostdlib -nostartfiles \
+             -static -Wl,--no-relax -Wl,--no-warn-rwx-segments -Itests/isa
+-include tests/isa/isa.mk
+
+$(BUILD)/guest/demo.elf: guest/demo/demo.S guest/demo/link.ld | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(RV_CC) $(RV_CFLAGS) -T guest/demo/link.ld -o $@ $<
+
+run: $(BUILD)/rvmm $(BUILD)/guest/demo.elf
+	$(BUILD)/rvmm run --bios $(BUILD)/guest/demo.elf
+
+check: $(BUILD)/san/rvmm $(BUILD)/rvmm unit isa
+	RVMM=$(BUILD)/san/rvmm BUILD=$(BUILD) ./tests/run.sh
+
+bench: $(BUILD)/rvmm
+	./bench/mips.sh
+
+clean:
+	rm -rf $(BUILD)/rel $(BUILD)/san $(BUILD)/rvmm $(BUILD)/isa $(BUILD)/guest $(BUILD)/bench
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,33 @@
+/*
+ * rvmm/vm.h - the public interface to a virtual machine: its configuration
+ * (one schema, filled by the CLI today and by config files and the API later)
+ * and its lifecycle.
+ */
+#ifndef RVMM_VM_H
+#define RVMM_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum vm_clock { VM_CLOCK_HOST, VM_CLOCK_ICOUNT };
+
+struct vm_config {
+    uint64_t mem_size;   /* bytes of RAM at 0x80000000 */
+    unsigned harts;
+    const char *bios;    /* M-mode program: ELF or raw binary */
+    enum vm_clock clock; /* host: 10 MHz monotonic; icount: one tick per instruction */
+    bool stats;          /* print execution statistics at exit */
+};
+
+#define VM_DEFAULT_MEM (128ull << 20)
+
+struct vm;
+
+/* Returns 0 or -errno; on a configuration error prints one line saying what is wrong. */
+int vm_create(const struct vm_config *config, struct vm **out);
+/* Runs until the guest powers off; returns the guest's exit status. */
+int vm_run(struct vm *vm);
+void vm_print_stats(struct vm *vm);
+void vm_destroy(struct vm *vm);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * main.c - the rvmm command line: `rvmm run ...` today, with room for more
+ * subcommands (snapshot, migrate, ...). Usage errors print one line and exit 2.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/hart.h"
+#include "rvmm/vm.h"
+
+#define EXIT_USAGE 2
+#define MIN_MEM (1ull << 20)
+#define MAX_MEM (512ull << 30)
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: rvmm run [options]\n"
+            "       rvmm isa            print the ISA string the virtual harts implement\n"
+            "       rvmm --version\n"
+            "\n"
+            "run options:\n"
+            "  --bios FILE       M-mode program (ELF or raw binary) started at its entry\n"
+            "  --mem SIZE        guest RAM at 0x80000000, e.g. 128M, 2G (default 128M)\n"
+            "  --clock MODE      host (10 MHz monotonic, default) or icount (1 tick per instruction)\n"
+            "  --stats           print execution statistics at exit\n");
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "rvmm: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see 'rvmm --help')\n");
+    return EXIT_USAGE;
+}
+
+/* "128M", "2G", "65536" (bytes), "1048576K"; returns 0 or -1. */
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *s == '-')
+        return -1;
+    unsigned shift = 0;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    case '\0': break;
+    default: return -1;
+    }
+    if (*end == 'i' || *end == 'B')
+        end += (end[0] == 'i' && end[1] == 'B') ? 2 : 1;
+    if (*end || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct vm_config cfg = { .mem_size = VM_DEFAULT_MEM, .harts = 1, .clock = VM_CLOCK_HOST };
+    enum { OPT_BIOS = 1, OPT_MEM, OPT_CLOCK, OPT_STATS, OPT_HELP };
+    static const struct option options[] = {
+        { "bios", required_argument, NULL, OPT_BIOS },
+        { "mem", required_argument, NULL, OPT_MEM },
+        { "clock", required_argument, NULL, OPT_CLOCK },
+        { "stats", no_argument, NULL, OPT_STATS },
+        { "help", no_argument, NULL, OPT_HELP },
+        { NULL, 0, NULL, 0 },
+    };
+
+    opterr = 0;
+    optind = 1;
+    for (;;) {
+        int c = getopt_long(argc, argv, "", options, NULL);
+        if (c == -1)
+            break;
+        switch (c) {
+        case OPT_BIOS: cfg.bios = optarg; break;
+        case OPT_MEM:
+            if (parse_size(optarg, &cfg.mem_size))
+                return bad_usage("--mem %s: not a size (use e.g. 128M or 2G)", optarg);
+            if (cfg.mem_size < MIN_MEM || cfg.mem_size > MAX_MEM || cfg.mem_size % 4096)
+                return bad_usage("--mem %s: must be a multiple of 4K between 1M and 512G", optarg);
+            break;
+        case OPT_CLOCK:
+            if (!strcmp(optarg, "host"))
+                cfg.clock = VM_CLOCK_HOST;
+            else if (!strcmp(optarg, "icount"))
+                cfg.clock = VM_CLOCK_ICOUNT;
+            else
+                return bad_usage("--clock %s: expected host or icount", optarg);
+            break;
+        case OPT_STATS: cfg.stats = true; break;
+        case OPT_HELP: usage(stdout); return 0;
+        default:
+            return bad_usage("run: unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return bad_usage("run: unexpected argument '%s'", argv[optind]);
+    if (!cfg.bios)
+        return bad_usage("run: %snothing to run: give --bios FILE", "");
+
+    struct vm *vm;
+    if (vm_create(&cfg, &vm))
+        return EXIT_USAGE;
+    int status = vm_run(vm);
+    if (cfg.stats)
+        vm_print_stats(vm);
+    vm_destroy(vm);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "isa")) {
+        printf("%s\n", hart_isa_string);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("rvmm 0.1\n");
+        return 0;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    return bad_usage("unknown command '%s'", cmd);
+}

@@ -1,0 +1,177 @@
+/*
+ * hart.h - one RISC-V hart: all of its architectural state, plus the derived
+ * state (software TLB, decode cache) that execution engines keep beside it.
+ *
+ * Architectural state is everything above the "derived" marker in struct hart;
+ * it is what a snapshot saves. Everything below it is rebuilt on demand and is
+ * flushed on restore. The interpreter and the translator both operate on this
+ * struct; neither keeps architectural state anywhere else.
+ *
+ * Threading: a hart's struct is touched only by the thread running it, except
+ * `wires` (interrupt lines driven by devices) which is atomic.
+ */
+#ifndef RVMM_CPU_HART_H
+#define RVMM_CPU_HART_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/machine.h"
+
+#define HART_X_SINK 32 /* x[32] absorbs writes to x0 */
+
+enum priv { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
+
+/* Exception causes (privileged spec, table "mcause values"). */
+enum exc_cause {
+    EXC_INSN_MISALIGNED = 0,
+    EXC_INSN_ACCESS = 1,
+    EXC_ILLEGAL_INSN = 2,
+    EXC_BREAKPOINT = 3,
+    EXC_LOAD_MISALIGNED = 4,
+    EXC_LOAD_ACCESS = 5,
+    EXC_STORE_MISALIGNED = 6,
+    EXC_STORE_ACCESS = 7,
+    EXC_ECALL_U = 8,
+    EXC_ECALL_S = 9,
+    EXC_ECALL_M = 11,
+    EXC_INSN_PAGE_FAULT = 12,
+    EXC_LOAD_PAGE_FAULT = 13,
+    EXC_STORE_PAGE_FAULT = 15,
+};
+
+/* Interrupt numbers, and the mip/mie bits they use. */
+enum irq_num { IRQ_SSI = 1, IRQ_MSI = 3, IRQ_STI = 5, IRQ_MTI = 7, IRQ_SEI = 9, IRQ_MEI = 11 };
+#define MIP_SSIP (1ull << IRQ_SSI)
+#define MIP_MSIP (1ull << IRQ_MSI)
+#define MIP_STIP (1ull << IRQ_STI)
+#define MIP_MTIP (1ull << IRQ_MTI)
+#define MIP_SEIP (1ull << IRQ_SEI)
+#define MIP_MEIP (1ull << IRQ_MEI)
+#define MIP_S_MASK (MIP_SSIP | MIP_STIP | MIP_SEIP)
+#define MIP_ALL (MIP_S_MASK | MIP_MSIP | MIP_MTIP | MIP_MEIP)
+
+/* mstatus fields */
+#define MSTATUS_SIE  (1ull << 1)
+#define MSTATUS_MIE  (1ull << 3)
+#define MSTATUS_SPIE (1ull << 5)
+#define MSTATUS_UBE  (1ull << 6)
+#define MSTATUS_MPIE (1ull << 7)
+#define MSTATUS_SPP  (1ull << 8)
+#define MSTATUS_VS   (3ull << 9)
+#define MSTATUS_MPP_SHIFT 11
+#define MSTATUS_MPP  (3ull << 11)
+#define MSTATUS_FS_SHIFT 13
+#define MSTATUS_FS   (3ull << 13)
+#define MSTATUS_XS   (3ull << 15)
+#define MSTATUS_MPRV (1ull << 17)
+#define MSTATUS_SUM  (1ull << 18)
+#define MSTATUS_MXR  (1ull << 19)
+#define MSTATUS_TVM  (1ull << 20)
+#define MSTATUS_TW   (1ull << 21)
+#define MSTATUS_TSR  (1ull << 22)
+#define MSTATUS_UXL  (3ull << 32)
+#define MSTATUS_SXL  (3ull << 34)
+#define MSTATUS_SD   (1ull << 63)
+#define FS_OFF 0
+#define FS_DIRTY 3
+
+/* menvcfg / senvcfg */
+#define ENVCFG_FIOM  (1ull << 0)
+#define ENVCFG_CBIE  (3ull << 4)
+#define ENVCFG_CBCFE (1ull << 6)
+#define ENVCFG_CBZE  (1ull << 7)
+#define ENVCFG_PBMTE (1ull << 62)
+#define ENVCFG_STCE  (1ull << 63)
+
+#define PMP_ENTRIES 16
+#define CBO_BLOCK_SIZE 64
+
+/*
+ * Software TLB: guest virtual page -> host pointer, one table per access type
+ * and per translation context (mmu index), so switching between U and S, or
+ * toggling SUM, selects another table instead of flushing. A hit is one compare
+ * and one add: host = va + addend.
+ */
+enum tlb_access { TLB_READ, TLB_WRITE, TLB_EXEC, TLB_ACCESS_COUNT };
+enum mmu_idx { MMU_U, MMU_S, MMU_S_SUM, MMU_M, MMU_IDX_COUNT };
+#define TLB_BITS 8
+#define TLB_SIZE (1u << TLB_BITS)
+#define TLB_TAG_INVALID (~0ull)
+
+struct tlb_entry {
+    uint64_t tag;       /* page-aligned VA, or TLB_TAG_INVALID */
+    uintptr_t addend;   /* host address - guest VA */
+    uint64_t pa_page;   /* guest physical page address */
+    uint32_t *page_gen; /* the page's generation counter (code invalidation) */
+};
+
+struct hart_stats {
+    uint64_t tlb_hits, tlb_misses, tlb_flushes;
+    uint64_t exceptions[16];
+    uint64_t interrupts[16];
+    uint64_t blocks_decoded, block_cache_flushes;
+};
+
+struct block_cache;
+struct insn;
+
+struct hart {
+    /* ---- architectural state ---- */
+    uint64_t x[33]; /* x[32] is HART_X_SINK */
+    uint64_t f[32];
+    uint64_t pc;
+    unsigned priv;
+    uint32_t fflags, frm;
+    uint64_t mstatus;
+    uint64_t medeleg, mideleg, mie;
+    uint64_t mip; /* software-writable bits; device-driven bits live in wires */
+    uint64_t mtvec, mscratch, mepc, mcause, mtval, mcounteren, menvcfg, mcountinhibit;
+    uint64_t stvec, sscratch, sepc, scause, stval, scounteren, senvcfg, satp, stimecmp;
+    uint8_t pmpcfg[PMP_ENTRIES];
+    uint64_t pmpaddr[PMP_ENTRIES];
+    uint64_t mhartid;
+    uint64_t instret;       /* instructions retired since reset */
+    int64_t minstret_delta; /* minstret = instret + delta (minstret is writable) */
+    int64_t mcycle_delta;   /* mcycle = instret + delta */
+    uint64_t resv_addr;     /* LR reservation: virtual address and the value loaded */
+    uint64_t resv_value;
+    bool resv_valid;
+
+    /* ---- derived state: never saved, rebuilt on demand ---- */
+    uint64_t exc_cause, exc_tval; /* the exception being raised */
+    unsigned data_idx, fetch_idx; /* current mmu indexes for loads/stores and fetch */
+    bool tlb_has_superpage;       /* some entry came from a superpage: sfence.vma by address flushes all */
+    int poll_countdown;           /* blocks until the next interrupt/timer poll */
+    struct machine *machine;
+    struct hart_wires *wires;
+    struct block_cache *blocks;
+    struct hart_stats stats;
+    struct tlb_entry tlb[MMU_IDX_COUNT][TLB_ACCESS_COUNT][TLB_SIZE];
+};
+
+/* hart.c */
+int hart_init(struct hart *h, struct machine *m, unsigned hartid);
+void hart_destroy(struct hart *h);
+void hart_reset(struct hart *h, uint64_t pc);
+extern const char hart_isa_string[];
+uint64_t hart_misa(void);
+
+/* trap.c */
+void hart_raise(struct hart *h, uint64_t cause, uint64_t tval); /* records the exception */
+void hart_take_exception(struct hart *h, uint64_t pc);          /* takes the recorded one */
+bool hart_take_pending_interrupt(struct hart *h);
+uint64_t hart_pending_interrupts(struct hart *h); /* mip & mie & enabled-at-this-level */
+uint64_t hart_read_mip(struct hart *h);
+void hart_update_timer_bits(struct hart *h);
+void hart_set_priv(struct hart *h, unsigned priv);
+void hart_mret(struct hart *h);
+void hart_sret(struct hart *h);
+
+/* csr.c: returns 0 or -1 with the exception raised */
+int csr_access(struct hart *h, const struct insn *in, uint64_t *rd_value);
+void csr_update_mmu_idx(struct hart *h);
+bool fp_enabled(const struct hart *h);
+void fp_set_dirty(struct hart *h);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * blocks.h - the decode cache: guest code decoded once per basic block.
+ *
+ * A block is a run of decoded instructions starting at a guest physical
+ * address, ending at the first control-flow or context-changing instruction,
+ * at a page boundary, or after BLOCK_MAX_INSNS. Blocks are keyed by physical
+ * address (so every virtual alias shares one decode) and carry the generation
+ * of their page: a store to the page bumps it and the block goes stale.
+ * The cache is per hart (no locking); when its arena fills it is flushed whole.
+ */
+#ifndef RVMM_INTERP_BLOCKS_H
+#define RVMM_INTERP_BLOCKS_H
+
+#include <stdint.h>
+
+#include "cpu/hart.h"
+#include "cpu/insn.h"
+
+#define BLOCK_MAX_INSNS 64
+
+struct block {
+    uint64_t pa;
+    uint32_t gen;       /* *page_gen when decoded */
+    uint32_t ninsns;    /* guest instructions, not counting the OP_BLOCK_END terminator */
+    uint32_t *page_gen;
+    struct block *next; /* hash chain */
+    struct insn insns[]; /* ninsns + 1 */
+};
+
+struct block_cache *blocks_create(size_t arena_bytes);
+void blocks_destroy(struct block_cache *bc);
+void blocks_flush(struct block_cache *bc);
+
+/* The current block at `pc` (already translated: `e` is its exec TLB entry), decoding it if needed.
+ * Returns NULL with an exception raised if fetching faults. */
+struct block *blocks_get(struct hart *h, uint64_t pc, struct tlb_entry *e);
+
+#endif
