@@ -34,22 +34,27 @@ $(DEPS_STAMP): scripts/install-deps.sh
 	@touch $@
 
 $(BUILD)/rvmm: $(REL_OBJS)
-	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/san/rvmm: $(SAN_LIB_OBJS) $(SAN_CLI_OBJS)
-	$(CC) $(CFLAGS_SAN) -o $@ $^ $(LDLIBS)
+	@echo "  LD san  $@"
+	@$(CC) $(CFLAGS_SAN) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/rel/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_REL) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_REL) -c -o $@ $<
 
 $(BUILD)/san/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -c -o $@ $<
+	@echo "  CC san  $<"
+	@$(CC) $(CFLAGS_SAN) -c -o $@ $<
 
 $(BUILD)/san/unit/%: tests/unit/%.c $(SAN_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -o $@ $^ -lcmocka $(LDLIBS)
+	@echo "  LD san  $@"
+	@$(CC) $(CFLAGS_SAN) -o $@ $^ -lcmocka $(LDLIBS)
 
 san: $(BUILD)/san/rvmm
 unit: $(UNIT_BINS)

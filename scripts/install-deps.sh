@@ -8,7 +8,7 @@ packages=(
   libcmocka-dev libfdt-dev libzstd-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   qemu-system-misc qemu-user qemu-utils opensbi device-tree-compiler
-  python3 tmux
+  python3 tmux bc time
 )
 
 missing=()

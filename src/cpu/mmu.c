@@ -125,8 +125,8 @@ int mmu_translate(struct hart *h, uint64_t va, enum tlb_access acc, unsigned idx
 
     unsigned levels = mode - 5; /* Sv39 = 8 -> 3, Sv48 = 9 -> 4, Sv57 = 10 -> 5 */
     unsigned va_bits = 12 + 9 * levels;
-    int64_t sva = (int64_t)va;
-    if ((sva << (64 - va_bits)) >> (64 - va_bits) != sva)
+    /* Canonical: the bits above va_bits are copies of bit va_bits - 1. */
+    if ((uint64_t)((int64_t)(va << (64 - va_bits)) >> (64 - va_bits)) != va)
         return raise_fault(h, page_fault_cause, acc, va);
 
     bool sum = idx == MMU_S_SUM;
