@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpu/hart.h"
+#include "lib/log.h"
 #include "rvmm/vm.h"
 
 #define EXIT_USAGE 2
@@ -120,6 +121,7 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    log_debug_enabled = getenv("RVMM_DEBUG") != NULL;
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

@@ -114,7 +114,17 @@ struct hart_stats {
 };
 
 struct block_cache;
+struct block;
 struct insn;
+
+/* Jump cache: virtual pc -> decoded block, skipping the ITLB and hash lookup. Derived state:
+ * cleared whenever the exec TLB or the decode cache is flushed. */
+#define JCACHE_SIZE 1024
+struct jcache_entry {
+    uint64_t pc;
+    unsigned fetch_idx;
+    struct block *block;
+};
 
 struct hart {
     /* ---- architectural state ---- */
@@ -148,7 +158,14 @@ struct hart {
     struct block_cache *blocks;
     struct hart_stats stats;
     struct tlb_entry tlb[MMU_IDX_COUNT][TLB_ACCESS_COUNT][TLB_SIZE];
+    struct jcache_entry jcache[JCACHE_SIZE];
 };
+
+static inline void hart_jcache_flush(struct hart *h)
+{
+    for (unsigned i = 0; i < JCACHE_SIZE; i++)
+        h->jcache[i].pc = ~0ull; /* never a valid pc: pcs are 2-byte aligned */
+}
 
 /* hart.c */
 int hart_init(struct hart *h, struct machine *m, unsigned hartid);

@@ -202,12 +202,14 @@ restart:;
 void tlb_flush_all(struct hart *h)
 {
     memset(h->tlb, 0xff, sizeof(h->tlb));
+    hart_jcache_flush(h);
     h->stats.tlb_flushes++;
 }
 
 void tlb_flush_translated(struct hart *h)
 {
     memset(h->tlb, 0xff, sizeof(h->tlb[0]) * MMU_M);
+    hart_jcache_flush(h);
     h->stats.tlb_flushes++;
 }
 
@@ -220,6 +222,7 @@ void tlb_flush_va(struct hart *h, uint64_t va)
         for (unsigned acc = 0; acc < TLB_ACCESS_COUNT; acc++)
             if (h->tlb[idx][acc][slot].tag == tag)
                 h->tlb[idx][acc][slot].tag = TLB_TAG_INVALID;
+    hart_jcache_flush(h);
     h->stats.tlb_flushes++;
 }
 

@@ -7,6 +7,8 @@
 
 #include "cpu/hart.h"
 #include "cpu/mmu.h"
+#include "lib/compiler.h"
+#include "lib/log.h"
 
 #define CAUSE_INTERRUPT (1ull << 63)
 
@@ -28,6 +30,10 @@ static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, uint64_t p
     unsigned code = cause & 63;
     uint64_t deleg = interrupt ? h->mideleg : h->medeleg;
 
+    if (unlikely(log_debug_enabled))
+        log_debug("hart %llu: trap cause %#llx tval %#llx at pc %#llx from priv %u",
+                  (unsigned long long)h->mhartid, (unsigned long long)cause,
+                  (unsigned long long)tval, (unsigned long long)pc, h->priv);
     if (interrupt)
         h->stats.interrupts[code & 15]++;
     else

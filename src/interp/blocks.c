@@ -114,6 +114,7 @@ struct block *blocks_get(struct hart *h, uint64_t pc, struct tlb_entry *e)
 
     if (bc->used + block_bytes(BLOCK_MAX_INSNS) > bc->size) {
         blocks_flush(bc);
+        hart_jcache_flush(h);
         h->stats.block_cache_flushes++;
     }
 

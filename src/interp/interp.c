@@ -130,19 +130,26 @@ enum machine_request interp_run(struct hart *h)
         }
 
         uint64_t pc = h->pc;
-        struct tlb_entry *fe =
-            &h->tlb[h->fetch_idx][TLB_EXEC][(pc >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1)];
-        if (unlikely(fe->tag != (pc & GUEST_PAGE_MASK))) {
-            fe = mmu_fill_fetch(h, pc);
-            if (!fe) {
+        struct jcache_entry *je = &h->jcache[(pc >> 1) & (JCACHE_SIZE - 1)];
+        struct block *b = je->block;
+        if (unlikely(je->pc != pc || je->fetch_idx != h->fetch_idx ||
+                     b->gen != __atomic_load_n(b->page_gen, __ATOMIC_ACQUIRE))) {
+            struct tlb_entry *fe =
+                &h->tlb[h->fetch_idx][TLB_EXEC][(pc >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1)];
+            if (unlikely(fe->tag != (pc & GUEST_PAGE_MASK))) {
+                fe = mmu_fill_fetch(h, pc);
+                if (!fe) {
+                    hart_take_exception(h, pc);
+                    continue;
+                }
+            }
+            b = blocks_get(h, pc, fe);
+            if (unlikely(!b)) {
                 hart_take_exception(h, pc);
                 continue;
             }
-        }
-        struct block *b = blocks_get(h, pc, fe);
-        if (unlikely(!b)) {
-            hart_take_exception(h, pc);
-            continue;
+            if (b->pa != ~0ull) /* the uncached straddling-instruction block is never remembered */
+                *je = (struct jcache_entry){ pc, h->fetch_idx, b };
         }
 
         const struct insn *in = b->insns;
