@@ -54,7 +54,7 @@ $(BUILD)/san/%.o: %.c | $(DEPS_STAMP)
 $(BUILD)/san/unit/%: tests/unit/%.c $(SAN_LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  LD san  $@"
-	@$(CC) $(CFLAGS_SAN) -o $@ $^ -lcmocka $(LDLIBS)
+	@$(CC) $(CFLAGS_SAN) -o $@ $< $(SAN_LIB_OBJS) -lcmocka $(LDLIBS)
 
 san: $(BUILD)/san/rvmm
 unit: $(UNIT_BINS)

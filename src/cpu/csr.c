@@ -111,15 +111,23 @@ static bool counter_allowed(struct hart *h, unsigned csr)
     return true;
 }
 
+#define INHIBIT_CY 1ull
+#define INHIBIT_IR 4ull
+
+static uint64_t counter_value(const struct hart *h, int64_t delta, uint64_t inhibit_bit)
+{
+    return (h->mcountinhibit & inhibit_bit) ? (uint64_t)delta : h->instret + delta;
+}
+
 static uint64_t counter_read(struct hart *h, unsigned csr)
 {
     switch (csr & 0x1f) {
-    case 0: return h->instret + h->mcycle_delta;
+    case 0: return counter_value(h, h->mcycle_delta, INHIBIT_CY);
     case 1:
         if (h->machine->clock.mode == CLOCK_ICOUNT) /* exact, not as of the last poll */
             return h->instret + h->machine->clock.icount_skip;
         return clock_mtime(&h->machine->clock);
-    case 2: return h->instret + h->minstret_delta;
+    case 2: return counter_value(h, h->minstret_delta, INHIBIT_IR);
     default: return 0; /* hpmcounter3..31 count no events */
     }
 }
@@ -131,10 +139,30 @@ static uint64_t counter_read(struct hart *h, unsigned csr)
  */
 static void counter_write(struct hart *h, unsigned csr, uint64_t v)
 {
-    if (csr == CSR_MCYCLE)
-        h->mcycle_delta = (int64_t)(v - h->instret - 1);
-    else if (csr == CSR_MINSTRET)
-        h->minstret_delta = (int64_t)(v - h->instret - 1);
+    bool cycle = csr == CSR_MCYCLE;
+    int64_t *delta = cycle ? &h->mcycle_delta : &h->minstret_delta;
+    if (h->mcountinhibit & (cycle ? INHIBIT_CY : INHIBIT_IR))
+        *delta = (int64_t)v;
+    else
+        *delta = (int64_t)(v - h->instret - 1);
+}
+
+static uint64_t mcountinhibit_read(struct hart *h, unsigned csr) { return h->mcountinhibit; }
+
+/* CY and IR are implemented; the hpm counters count nothing, so their bits are read-only zero. */
+static void mcountinhibit_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    uint64_t old = h->mcountinhibit, now = v & (INHIBIT_CY | INHIBIT_IR);
+    /* +1: the csrw itself retires after this write and must not count while frozen */
+    uint64_t next = h->instret + 1;
+
+    if ((old ^ now) & INHIBIT_CY)
+        h->mcycle_delta = (now & INHIBIT_CY) ? (int64_t)(next + h->mcycle_delta)
+                                             : (int64_t)((uint64_t)h->mcycle_delta - next);
+    if ((old ^ now) & INHIBIT_IR)
+        h->minstret_delta = (now & INHIBIT_IR) ? (int64_t)(next + h->minstret_delta)
+                                               : (int64_t)((uint64_t)h->minstret_delta - next);
+    h->mcountinhibit = now;
 }
 
 static uint64_t zero_read(struct hart *h, unsigned csr) { return 0; }
@@ -381,7 +409,7 @@ __attribute__((constructor)) static void csr_table_init(void)
     csr_table[CSR_MTVEC] = field;
     csr_table[CSR_MCOUNTEREN] = field;
     csr_table[CSR_MENVCFG] = field;
-    csr_table[CSR_MCOUNTINHIBIT] = ro_zero; /* WARL: counters cannot be inhibited */
+    csr_table[CSR_MCOUNTINHIBIT] = (struct csr_def){ NULL, mcountinhibit_read, mcountinhibit_write };
     csr_range(CSR_MHPMEVENT3, CSR_MHPMEVENT31, ro_zero);
     csr_table[CSR_MSCRATCH] = field;
     csr_table[CSR_MEPC] = field;

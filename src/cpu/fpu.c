@@ -1,43 +1,45 @@
 /*
  * fpu.c - RISC-V F/D arithmetic, bit-exact with the unprivileged ISA (and so with
- * Berkeley SoftFloat's RISC-V specialization).
+ * Berkeley SoftFloat's RISC-V specialization): results, canonical NaNs and fflags,
+ * in all five rounding modes, with tininess detected after rounding.
  *
- * Two engines produce every rounded result:
+ * Two engines:
  *
- *  - The host's SSE unit (x86-64 only), for add/sub/mul/div/sqrt, fma (when the
- *    CPU has FMA3) and fcvt.s.d in RNE/RTZ/RDN/RUP. Each operation runs inside one
- *    inline-asm block that saves MXCSR, loads the guest rounding mode with all
- *    exceptions masked, FTZ/DAZ off and the sticky flags clear, executes the
- *    instruction, stores MXCSR to read the flags and restores the host MXCSR.
- *    Because the mode switch and the arithmetic are one asm statement the compiler
- *    cannot move or fold the operation across the mode switch, whatever its
- *    floating-point assumptions (GCC ignores FENV_ACCESS). SSE matches RISC-V on
- *    everything except NaN results, which are canonicalised afterwards, and the
- *    fma case inf*0+qNaN, which gets NV added: SSE, like RISC-V, detects tininess
- *    after rounding and raises UE only when the tiny result is also inexact.
+ *  - Host arithmetic plus error-free transformations (FPU_EFT; x86-64 and AArch64).
+ *    The host computes the round-to-nearest-even result s in the C default
+ *    environment, and the exact error x - s is obtained as a floating-point number:
+ *    TwoSum for add/sub, an fma residual for mul/div/sqrt, and Boldo-Muller's ErrFma
+ *    for fma. Its sign and size give NX and every other rounding mode: RTZ/RDN/RUP
+ *    move s by one ulp, RMM differs from RNE only on an exact tie. binary32
+ *    operations run in binary64, where their products are exact, and the rounding to
+ *    binary32 (the error acting as a sticky bit) is done by the integer round-and-pack
+ *    below, so UF/OF/subnormal results are exact there too. MXCSR/fenv are never
+ *    touched: no mode switches, no pipeline serialisation.
+ *  - A portable integer implementation ("sf_", after SoftFloat 3's roundPack scheme)
+ *    of every operation in every mode. It takes all special and edge cases of the
+ *    host engine (NaN, inf, zero divisors, results near the overflow or underflow
+ *    thresholds, tiny operands, a host without FMA3) and everything on other hosts
+ *    or when built with -DRVMM_FPU_SOFT (tests/fpu/fpu_soft.h tests it on its own).
  *
- *  - A portable integer implementation ("sf_", modelled on SoftFloat 3's
- *    roundPack scheme) that handles all five modes. It serves RMM, which x86 lacks,
- *    fma on hosts without FMA3, and everything on non-x86 hosts (or when built
- *    with -DRVMM_FPU_SOFT, which the tests use to check it on its own).
- *
- * Operations that are cheap in integers are always done there: comparisons,
- * min/max, fclass, all integer<->float conversions and fcvt.d.s.
- * fsqrt in RMM uses the RNE hardware result: a square root is never exactly
- * halfway between two floating-point numbers (nor subnormal, nor overflowing), so
- * RNE and RMM agree on every input, flags included.
+ * Comparisons, min/max, fclass and all conversions are integer code in every build.
+ * The host engine assumes what ISO C assumes for code compiled with FENV_ACCESS off:
+ * the thread runs in the default floating-point environment (round to nearest, no
+ * flush-to-zero or denormals-are-zero). Like any floating-point C code it may set the
+ * host's sticky exception flags; it never changes the host's control modes.
  */
 #include "cpu/fpu.h"
 
+#include <float.h>
 #include <string.h>
 
-#if defined(__x86_64__) && !defined(RVMM_FPU_SOFT)
-#define FPU_HW 1
+/* FPU_EFT: host arithmetic with error-free transformations (needs binary32/64 evaluated
+ * in their own precision, which x86-64 SSE and AArch64 guarantee). */
+#if !defined(RVMM_FPU_SOFT) && FLT_EVAL_METHOD == 0 && (defined(__x86_64__) || defined(__aarch64__))
+#define FPU_EFT 1
 #else
-#define FPU_HW 0
+#define FPU_EFT 0
 #endif
 
-#define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* Format parameters: P = precision incl. the implicit bit, EMAX = bias. */
@@ -73,10 +75,6 @@ static inline bool is_nan(int P, uint64_t x)
 static inline bool is_snan(int P, uint64_t x)
 {
     return is_nan(P, x) && !(x & (1ull << (P - 2)));
-}
-static inline bool is_inf(int P, uint64_t x)
-{
-    return fmt_bexp(P, x) == fmt_bexp_max(P) && !(x & fmt_frac_mask(P));
 }
 static inline bool is_zero(int P, uint64_t x) { return (x & ~fmt_sign(P)) == 0; }
 static inline bool sign_of(int P, uint64_t x) { return (x >> (fmt_width(P) - 1)) & 1; }
@@ -316,22 +314,18 @@ static inline uint64_t sf_div(int P, int EMAX, uint64_t a, uint64_t b, unsigned 
     return sf_round_pack(P, EMAX, sign, e, q, rm, flags);
 }
 
-/* floor(sqrt(n)) for n < 2^126. */
+/* floor(sqrt(n)) for 2^124 <= n < 2^126: a double estimate, one Newton step, fix-up. */
 static uint64_t isqrt128(u128 n)
 {
-    /* Bit-by-bit restoring square root: exact and branch-simple. */
-    u128 rem = 0, root = 0;
-    for (int i = 0; i < 64; i++) {
-        rem = (rem << 2) | (n >> 126);
-        n <<= 2;
-        root <<= 1;
-        u128 trial = (root << 1) | 1;
-        if (rem >= trial) {
-            rem -= trial;
-            root |= 1;
-        }
-    }
-    return (uint64_t)root;
+    uint64_t r = (uint64_t)(__builtin_sqrt((double)(uint64_t)(n >> 62)) * 2147483648.0);
+    if (r < (1ull << 62))
+        r = 1ull << 62;
+    r = (uint64_t)(((u128)r + n / r) >> 1); /* >= floor(sqrt(n)) by AM-GM */
+    while ((u128)r * r > n)
+        r--;
+    while ((u128)(r + 1) * (r + 1) <= n)
+        r++;
+    return r;
 }
 
 static inline uint64_t sf_sqrt(int P, int EMAX, uint64_t a, unsigned rm, unsigned *flags)
@@ -491,182 +485,354 @@ invalid:
 }
 
 /* ------------------------------------------------------------------------ */
-/* Hardware engine (x86-64 SSE)                                               */
+/* Host engine: error-free transformations on the host's IEEE arithmetic      */
 /* ------------------------------------------------------------------------ */
 
-#if FPU_HW
+#if FPU_EFT
 
-/* MXCSR images: all exceptions masked, flags clear, FTZ/DAZ off, RC per mode. */
-static const uint32_t hw_mxcsr[4] = {
-    [FPU_RNE] = 0x1f80,
-    [FPU_RTZ] = 0x7f80,
-    [FPU_RDN] = 0x3f80,
-    [FPU_RUP] = 0x5f80,
-};
+/*
+ * Everything here runs in the C default floating-point environment (round to
+ * nearest even, no flush-to-zero, FLT_EVAL_METHOD 0), which ISO C lets code
+ * compiled with FENV_ACCESS off assume. Exactness never depends on host flags: an
+ * RNE result s is corrected with the exact error x - s of the operation, which is
+ * itself a floating-point number (TwoSum for additions, an fma residual for
+ * products, quotients and square roots) as long as no intermediate underflows or
+ * overflows; each fast path checks exponent ranges that guarantee this and sends
+ * anything else (NaN, inf, zero divisors, results near the overflow or underflow
+ * thresholds, tiny operands) to the software engine. No multiply and add ever share
+ * one C expression, so FP contraction cannot change the sequences.
+ */
 
-/* MXCSR flag bits IE DE ZE OE UE PE -> RISC-V NV DZ OF UF NX (DE is dropped). */
-#define XF(i) ((((i)&1) << 4) | (((i)&4) << 1) | (((i)&8) >> 1) | (((i)&16) >> 3) | (((i)&32) >> 5))
-#define XF4(i) XF(i), XF(i + 1), XF(i + 2), XF(i + 3)
-#define XF16(i) XF4(i), XF4(i + 4), XF4(i + 8), XF4(i + 12)
-static const uint8_t hw_flag_map[64] = {XF16(0), XF16(16), XF16(32), XF16(48)};
-#undef XF
-#undef XF4
-#undef XF16
-
-static inline unsigned hw_flags(uint32_t mxcsr) { return hw_flag_map[mxcsr & 0x3f]; }
-
-#define HW_ENTER "stmxcsr %[saved]\n\tldmxcsr %[mode]\n\t"
-#define HW_LEAVE "\n\tstmxcsr %[st]\n\tldmxcsr %[saved]"
-
-#define HW_BINOP(name, T, insn)                                                              \
-    static inline T name(T a, T b, unsigned rm, unsigned *flags)                             \
-    {                                                                                        \
-        uint32_t mode = hw_mxcsr[rm], saved, st;                                             \
-        __asm__ volatile(HW_ENTER insn " %[b], %[a]" HW_LEAVE                                \
-                         : [a] "+x"(a), [saved] "=m"(saved), [st] "=m"(st)                   \
-                         : [mode] "m"(mode), [b] "x"(b));                                    \
-        *flags |= hw_flags(st);                                                              \
-        return a;                                                                            \
-    }
-
-HW_BINOP(hw_add_s, float, "addss")
-HW_BINOP(hw_sub_s, float, "subss")
-HW_BINOP(hw_mul_s, float, "mulss")
-HW_BINOP(hw_div_s, float, "divss")
-HW_BINOP(hw_add_d, double, "addsd")
-HW_BINOP(hw_sub_d, double, "subsd")
-HW_BINOP(hw_mul_d, double, "mulsd")
-HW_BINOP(hw_div_d, double, "divsd")
-
-#define HW_UNOP(name, TR, TA, insn)                                                          \
-    static inline TR name(TA a, unsigned rm, unsigned *flags)                                \
-    {                                                                                        \
-        uint32_t mode = hw_mxcsr[rm], saved, st;                                             \
-        TR r;                                                                                \
-        __asm__ volatile(HW_ENTER insn " %[a], %[r]" HW_LEAVE                                \
-                         : [r] "=x"(r), [saved] "=m"(saved), [st] "=m"(st)                   \
-                         : [mode] "m"(mode), [a] "x"(a));                                    \
-        *flags |= hw_flags(st);                                                              \
-        return r;                                                                            \
-    }
-
-HW_UNOP(hw_sqrt_s, float, float, "sqrtss")
-HW_UNOP(hw_sqrt_d, double, double, "sqrtsd")
-HW_UNOP(hw_cvt_ds, float, double, "cvtsd2ss")
-
-/* c = a * b + c with one rounding (FMA3). */
-#define HW_FMA(name, T, insn)                                                                \
-    static inline T name(T a, T b, T c, unsigned rm, unsigned *flags)                        \
-    {                                                                                        \
-        uint32_t mode = hw_mxcsr[rm], saved, st;                                             \
-        __asm__ volatile(HW_ENTER insn " %[b], %[a], %[c]" HW_LEAVE                          \
-                         : [c] "+x"(c), [saved] "=m"(saved), [st] "=m"(st)                   \
-                         : [mode] "m"(mode), [a] "x"(a), [b] "x"(b));                        \
-        *flags |= hw_flags(st);                                                              \
-        return c;                                                                            \
-    }
-
-HW_FMA(hw_fma_s, float, "vfmadd231ss")
-HW_FMA(hw_fma_d, double, "vfmadd231sd")
-
-static inline bool hw_have_fma(void) { return __builtin_cpu_supports("fma"); }
-
-static inline float f32_from_bits(uint32_t x)
+static inline double d_of(uint64_t x)
+{
+    double d;
+    memcpy(&d, &x, sizeof d);
+    return d;
+}
+static inline uint64_t bits_of_d(double d)
+{
+    uint64_t x;
+    memcpy(&x, &d, sizeof x);
+    return x;
+}
+static inline float f_of(uint32_t x)
 {
     float f;
     memcpy(&f, &x, sizeof f);
     return f;
 }
-static inline uint32_t f32_bits(float f)
+
+#define D_SIGN 0x8000000000000000ull
+#define D_BEXP(x) ((unsigned)((x) >> 52) & 0x7ffu)
+#define S_BEXP(x) ((unsigned)((x) >> 23) & 0xffu)
+
+/* Host fma (one rounding, RNE). x86-64 compiles without -mfma, so FMA3 is used
+ * through asm after a CPU check; volatile keeps it from being hoisted above the check. */
+#if defined(__x86_64__)
+static inline bool host_has_fma(void) { return __builtin_cpu_supports("fma"); }
+static inline double host_fma(double a, double b, double c)
 {
-    uint32_t x;
-    memcpy(&x, &f, sizeof x);
-    return x;
+    __asm__ volatile("vfmadd231sd %2, %1, %0" : "+x"(c) : "x"(a), "x"(b));
+    return c;
 }
-static inline double f64_from_bits(uint64_t x)
+#else
+static inline bool host_has_fma(void) { return true; }
+static inline double host_fma(double a, double b, double c) { return __builtin_fma(a, b, c); }
+#endif
+
+static inline double host_sqrt(double a)
 {
-    double f;
-    memcpy(&f, &x, sizeof f);
-    return f;
-}
-static inline uint64_t f64_bits(double f)
-{
-    uint64_t x;
-    memcpy(&x, &f, sizeof x);
-    return x;
+#if defined(__x86_64__)
+    __asm__("sqrtsd %1, %0" : "=x"(a) : "x"(a));
+    return a;
+#else
+    return __builtin_sqrt(a);
+#endif
 }
 
-static inline uint32_t canon32(uint32_t r)
+/* Bits of half an ulp of a binary64 number with biased exponent B (not representable,
+ * and never needed, for B < 2). */
+static inline uint64_t half_ulp64(unsigned B)
 {
-    return (r & 0x7fffffffu) > 0x7f800000u ? FPU_F32_CANONICAL_NAN : r;
-}
-static inline uint64_t canon64(uint64_t r)
-{
-    return (r & 0x7fffffffffffffffull) > 0x7ff0000000000000ull ? FPU_F64_CANONICAL_NAN : r;
+    return B > 53 ? (uint64_t)(B - 53) << 52 : B >= 2 ? 1ull << (B - 2) : 0;
 }
 
-/* Modes the hardware engine handles: RNE, RTZ, RDN, RUP. */
-#define HW_MODE(rm) LIKELY((rm) < FPU_RMM)
-
-#define F32_HW_BINOP(fn, hw, soft)                                                           \
-    uint32_t fn(uint32_t a, uint32_t b, unsigned rm, unsigned *flags)                        \
-    {                                                                                        \
-        if (HW_MODE(rm))                                                                     \
-            return canon32(f32_bits(hw(f32_from_bits(a), f32_from_bits(b), rm, flags)));     \
-        return (uint32_t)soft;                                                               \
+/*
+ * Final step for binary64: s is the RNE result (finite, biased exponent in [2, 0x7fd]),
+ * e the exact error x - s (0 when exact, |e| <= ulp(s)/2). Directed modes move s one
+ * ulp toward or away from zero (integer +-1 on the magnitude), RMM only on an exact tie
+ * that RNE resolved toward zero.
+ */
+static inline uint64_t eft_fix64(uint64_t s, uint64_t e, unsigned rm, unsigned *flags)
+{
+    if (!(e << 1))
+        return s;
+    *flags |= FPU_NX;
+    /* Branch-free: the error's sign is data, the mode is not. */
+    uint64_t away = ((s ^ e) >> 63) ^ 1; /* exact result is farther from zero than s */
+    uint64_t eneg = e >> 63;
+    uint64_t step = 2 * away - 1; /* +1 away from zero, -1 toward (mod 2^64) */
+    switch (rm) {
+    case FPU_RTZ: return s - (away ^ 1);
+    case FPU_RDN: return s + (step & (0 - eneg));
+    case FPU_RUP: return s + (step & (eneg - 1));
+    case FPU_RMM: return s + (away & ((e << 1) == half_ulp64(D_BEXP(s)) << 1));
+    default: return s;
     }
-#define F64_HW_BINOP(fn, hw, soft)                                                           \
-    uint64_t fn(uint64_t a, uint64_t b, unsigned rm, unsigned *flags)                        \
-    {                                                                                        \
-        if (HW_MODE(rm))                                                                     \
-            return canon64(f64_bits(hw(f64_from_bits(a), f64_from_bits(b), rm, flags)));     \
-        return soft;                                                                         \
+}
+
+/* Rounds s + (tiny e with e's sign; e == 0: exact) to binary32. s is a normal double. */
+static inline uint32_t eft_to_f32(double s, uint64_t e, unsigned rm, unsigned *flags)
+{
+    uint64_t sb = bits_of_d(s);
+    bool sign = sb >> 63;
+    uint64_t sig = ((sb & 0xfffffffffffffull) | (1ull << 52)) << 10; /* low 10 bits clear */
+    if (e << 1) {
+        /* x lies strictly between s and its binary64 neighbour: one unit of the 10 spare
+         * bits below s stands for it without touching any binary32 rounding boundary. */
+        sig = ((sb ^ e) >> 63) ? sig - 1 : sig | 1;
     }
+    return (uint32_t)sf_norm_round_pack(F32_P, F32_EMAX, sign, (int)D_BEXP(sb) - 1023, sig, rm,
+                                        flags);
+}
 
-#else /* !FPU_HW */
+/* (x + y) exactly = s + returned error (TwoSum; no overflow possible for the callers). */
+static inline uint64_t two_sum_err(double x, double y, double s)
+{
+    double bb = s - x;
+    double ea = x - (s - bb);
+    double eb = y - bb;
+    return bits_of_d(ea + eb);
+}
 
-#define F32_HW_BINOP(fn, hw, soft)                                                           \
-    uint32_t fn(uint32_t a, uint32_t b, unsigned rm, unsigned *flags) { return (uint32_t)soft; }
-#define F64_HW_BINOP(fn, hw, soft)                                                           \
-    uint64_t fn(uint64_t a, uint64_t b, unsigned rm, unsigned *flags) { return soft; }
+static inline uint32_t eft_f32_add(uint32_t a, uint32_t b, unsigned rm, unsigned *flags)
+{
+    if (UNLIKELY(S_BEXP(a) == 0xff || S_BEXP(b) == 0xff))
+        return (uint32_t)sf_add(F32_P, F32_EMAX, a, b, false, rm, flags);
+    double x = f_of(a), y = f_of(b); /* exact */
+    double s = x + y;
+    uint64_t e = two_sum_err(x, y, s);
+    if (UNLIKELY(s == 0)) /* exact cancellation or zeros */
+        return rm == FPU_RDN ? (a | b) & 0x80000000u : (bits_of_d(s) >> 32) & 0x80000000u;
+    return eft_to_f32(s, e, rm, flags);
+}
 
-#endif /* FPU_HW */
+static inline uint32_t eft_f32_mul(uint32_t a, uint32_t b, unsigned rm, unsigned *flags)
+{
+    if (UNLIKELY(S_BEXP(a) == 0xff || S_BEXP(b) == 0xff))
+        return (uint32_t)sf_mul(F32_P, F32_EMAX, a, b, rm, flags);
+    if (UNLIKELY(!(a << 1) || !(b << 1)))
+        return (a ^ b) & 0x80000000u;
+    double p = (double)f_of(a) * (double)f_of(b); /* exact: 48 bits, in range */
+    return eft_to_f32(p, 0, rm, flags);
+}
+
+static inline uint32_t eft_f32_div(uint32_t a, uint32_t b, unsigned rm, unsigned *flags)
+{
+    if (UNLIKELY(S_BEXP(a) == 0xff || S_BEXP(b) == 0xff || !(b << 1) || !host_has_fma()))
+        return (uint32_t)sf_div(F32_P, F32_EMAX, a, b, rm, flags);
+    if (UNLIKELY(!(a << 1)))
+        return (a ^ b) & 0x80000000u;
+    double x = f_of(a), y = f_of(b);
+    double q = x / y;
+    double r = host_fma(-q, y, x); /* x - q*y, exact (binary32 operands are far from underflow) */
+    /* sign of x/y - q is sign(r) * sign(y) */
+    return eft_to_f32(q, bits_of_d(r) ^ (bits_of_d(y) & D_SIGN), rm, flags);
+}
+
+static inline uint32_t eft_f32_sqrt(uint32_t a, unsigned rm, unsigned *flags)
+{
+    if (UNLIKELY(!(a << 1)))
+        return a;
+    if (UNLIKELY(a >= 0x7f800000u || !host_has_fma())) /* negative, inf, NaN */
+        return (uint32_t)sf_sqrt(F32_P, F32_EMAX, a, rm, flags);
+    double x = f_of(a);
+    double r = host_sqrt(x);
+    double res = host_fma(-r, r, x); /* x - r*r, exact */
+    return eft_to_f32(r, bits_of_d(res), rm, flags);
+}
+
+static inline uint32_t eft_f32_fma(uint32_t a, uint32_t b, uint32_t c, unsigned rm,
+                                   unsigned *flags)
+{
+    if (UNLIKELY(S_BEXP(a) == 0xff || S_BEXP(b) == 0xff || S_BEXP(c) == 0xff || !(a << 1) ||
+                 !(b << 1)))
+        return (uint32_t)sf_fma(F32_P, F32_EMAX, a, b, c, rm, flags);
+    double p = (double)f_of(a) * (double)f_of(b); /* exact */
+    double z = f_of(c);
+    double s = p + z;
+    uint64_t e = two_sum_err(p, z, s);
+    if (UNLIKELY(s == 0)) /* exact cancellation: the product is nonzero, so c = -p */
+        return rm == FPU_RDN ? 0x80000000u : 0;
+    return eft_to_f32(s, e, rm, flags);
+}
+
+static inline uint64_t eft_f64_add(uint64_t a, uint64_t b, unsigned rm, unsigned *flags)
+{
+    if (UNLIKELY(D_BEXP(a) >= 0x7fe || D_BEXP(b) >= 0x7fe))
+        return sf_add(F64_P, F64_EMAX, a, b, false, rm, flags);
+    double x = d_of(a), y = d_of(b);
+    double s = x + y;
+    uint64_t sb = bits_of_d(s);
+    if (UNLIKELY(D_BEXP(sb) >= 0x7fe))
+        return sf_add(F64_P, F64_EMAX, a, b, false, rm, flags);
+    uint64_t e = two_sum_err(x, y, s);
+    if (UNLIKELY(!(sb << 1))) /* exact cancellation or zeros */
+        return rm == FPU_RDN ? (a | b) & D_SIGN : sb;
+    /* Inexact sums have |s| >= 2^-1021 (smaller ones are exact), so eft_fix64 applies. */
+    return eft_fix64(sb, e, rm, flags);
+}
+
+static inline uint64_t eft_f64_mul(uint64_t a, uint64_t b, unsigned rm, unsigned *flags)
+{
+    if (UNLIKELY(D_BEXP(a) == 0x7ff || D_BEXP(b) == 0x7ff))
+        return sf_mul(F64_P, F64_EMAX, a, b, rm, flags);
+    if (UNLIKELY(!(a << 1) || !(b << 1)))
+        return (a ^ b) & D_SIGN;
+    double x = d_of(a), y = d_of(b);
+    double p = x * y;
+    uint64_t pb = bits_of_d(p);
+    /* |p| >= 2^-917 keeps the residual x*y - p representable; below the top binade no
+     * overflow happened and none can happen by moving one ulp. */
+    if (UNLIKELY(D_BEXP(pb) < 106 || D_BEXP(pb) > 0x7fd || !host_has_fma()))
+        return sf_mul(F64_P, F64_EMAX, a, b, rm, flags);
+    return eft_fix64(pb, bits_of_d(host_fma(x, y, -p)), rm, flags);
+}
+
+static inline uint64_t eft_f64_div(uint64_t a, uint64_t b, unsigned rm, unsigned *flags)
+{
+    if (UNLIKELY(D_BEXP(a) == 0x7ff || D_BEXP(b) == 0x7ff || !(b << 1)))
+        return sf_div(F64_P, F64_EMAX, a, b, rm, flags);
+    if (UNLIKELY(!(a << 1)))
+        return (a ^ b) & D_SIGN;
+    double x = d_of(a), y = d_of(b);
+    double q = x / y;
+    uint64_t qb = bits_of_d(q);
+    /* |x| >= 2^-917 keeps x - q*y representable; q normal (so never a tie: a quotient of
+     * two floats is never a midpoint unless it is subnormal) and not in the top binade. */
+    if (UNLIKELY(D_BEXP(a) < 106 || D_BEXP(qb) < 3 || D_BEXP(qb) > 0x7fd || !host_has_fma()))
+        return sf_div(F64_P, F64_EMAX, a, b, rm, flags);
+    double r = host_fma(-q, y, x);
+    uint64_t e = bits_of_d(r) ^ (b & D_SIGN); /* sign of x/y - q */
+    return eft_fix64(qb, e, rm == FPU_RMM ? FPU_RNE : rm, flags);
+}
+
+static inline uint64_t eft_f64_sqrt(uint64_t a, unsigned rm, unsigned *flags)
+{
+    if (UNLIKELY(!(a << 1)))
+        return a;
+    if (UNLIKELY(D_BEXP(a) < 106 || a >= 0x7ff0000000000000ull || !host_has_fma()))
+        return sf_sqrt(F64_P, F64_EMAX, a, rm, flags);
+    double x = d_of(a);
+    double r = host_sqrt(x);
+    double res = host_fma(-r, r, x); /* x - r*r, exact; its sign is that of sqrt(x) - r */
+    /* A square root is never a midpoint, so RMM behaves as RNE. */
+    return eft_fix64(bits_of_d(r), bits_of_d(res), rm == FPU_RMM ? FPU_RNE : rm, flags);
+}
+
+/*
+ * binary64 fma with the exact error of the fma (Boldo and Muller, "Exact and
+ * approximated error of the FMA", IEEE TC 2011, algorithm ErrFma, proved in Coq/Flocq):
+ * with r1 = RN(a*b + c), a*b + c = r1 + r2 + r3 exactly and r2 = RN(a*b + c - r1),
+ * provided a*b = 0 or |a*b| >= 2^(emin+2p-1), |alpha1| and |beta1| not tiny and
+ * |r1| >= 2^(emin+p-1) (emin = -1074, p = 53), all checked below with margin.
+ */
+static inline uint64_t eft_f64_fma(uint64_t a, uint64_t b, uint64_t c, unsigned rm,
+                                   unsigned *flags)
+{
+    if (UNLIKELY(D_BEXP(a) == 0x7ff || D_BEXP(b) == 0x7ff || D_BEXP(c) >= 0x7fe || !(a << 1) ||
+                 !(b << 1) || !host_has_fma()))
+        return sf_fma(F64_P, F64_EMAX, a, b, c, rm, flags);
+    double x = d_of(a), y = d_of(b), z = d_of(c);
+    double u1 = x * y;
+    uint64_t u1b = bits_of_d(u1);
+    double r1 = host_fma(x, y, z);
+    uint64_t r1b = bits_of_d(r1);
+    if (UNLIKELY(D_BEXP(u1b) < 106 || D_BEXP(u1b) > 0x7fd || D_BEXP(r1b) < 3 ||
+                 D_BEXP(r1b) > 0x7fd)) {
+        /* r1 == 0 with |a*b| >= 2^-917: a*b + c is a multiple of 2^-1074 rounding to
+         * zero, so exactly zero (c = -a*b): +0, or -0 in RDN. */
+        if (!(r1b << 1) && D_BEXP(u1b) >= 106 && D_BEXP(u1b) <= 0x7fd)
+            return rm == FPU_RDN ? D_SIGN : 0;
+        return sf_fma(F64_P, F64_EMAX, a, b, c, rm, flags);
+    }
+    double u2 = host_fma(x, y, -u1); /* a*b - u1, exact */
+    double alpha1 = z + u2;
+    double alpha2 = d_of(two_sum_err(z, u2, alpha1));
+    double beta1 = u1 + alpha1;
+    double beta2 = d_of(two_sum_err(u1, alpha1, beta1));
+    uint64_t al1b = bits_of_d(alpha1), be1b = bits_of_d(beta1);
+    if (UNLIKELY(((al1b << 1) && D_BEXP(al1b) < 4) || ((be1b << 1) && D_BEXP(be1b) < 5)))
+        return sf_fma(F64_P, F64_EMAX, a, b, c, rm, flags);
+    double g = beta1 - r1;
+    double gamma = g + beta2;
+    double r2 = gamma + alpha2;
+    uint64_t e = bits_of_d(r2);
+    if (rm == FPU_RMM && (e << 1) == half_ulp64(D_BEXP(r1b)) << 1 &&
+        (two_sum_err(gamma, alpha2, r2) << 1)) {
+        /* |r2| is half an ulp but r3 != 0: not a tie, and r2 + r3 has r2's sign */
+        *flags |= FPU_NX;
+        return r1b;
+    }
+    return eft_fix64(r1b, e, rm, flags);
+}
+
+#endif /* FPU_EFT */
 
 /* ------------------------------------------------------------------------ */
 /* Public API: arithmetic                                                     */
 /* ------------------------------------------------------------------------ */
 
-F32_HW_BINOP(fpu_f32_add, hw_add_s, sf_add(F32_P, F32_EMAX, a, b, false, rm, flags))
-F32_HW_BINOP(fpu_f32_sub, hw_sub_s, sf_add(F32_P, F32_EMAX, a, b, true, rm, flags))
-F32_HW_BINOP(fpu_f32_mul, hw_mul_s, sf_mul(F32_P, F32_EMAX, a, b, rm, flags))
-F32_HW_BINOP(fpu_f32_div, hw_div_s, sf_div(F32_P, F32_EMAX, a, b, rm, flags))
-F64_HW_BINOP(fpu_f64_add, hw_add_d, sf_add(F64_P, F64_EMAX, a, b, false, rm, flags))
-F64_HW_BINOP(fpu_f64_sub, hw_sub_d, sf_add(F64_P, F64_EMAX, a, b, true, rm, flags))
-F64_HW_BINOP(fpu_f64_mul, hw_mul_d, sf_mul(F64_P, F64_EMAX, a, b, rm, flags))
-F64_HW_BINOP(fpu_f64_div, hw_div_d, sf_div(F64_P, F64_EMAX, a, b, rm, flags))
+#if FPU_EFT
+#define ENGINE(eft, soft) eft
+#else
+#define ENGINE(eft, soft) soft
+#endif
 
+uint32_t fpu_f32_add(uint32_t a, uint32_t b, unsigned rm, unsigned *flags)
+{
+    return ENGINE(eft_f32_add(a, b, rm, flags),
+                  (uint32_t)sf_add(F32_P, F32_EMAX, a, b, false, rm, flags));
+}
+uint32_t fpu_f32_sub(uint32_t a, uint32_t b, unsigned rm, unsigned *flags)
+{
+    return ENGINE(eft_f32_add(a, b ^ 0x80000000u, rm, flags),
+                  (uint32_t)sf_add(F32_P, F32_EMAX, a, b, true, rm, flags));
+}
+uint32_t fpu_f32_mul(uint32_t a, uint32_t b, unsigned rm, unsigned *flags)
+{
+    return ENGINE(eft_f32_mul(a, b, rm, flags),
+                  (uint32_t)sf_mul(F32_P, F32_EMAX, a, b, rm, flags));
+}
+uint32_t fpu_f32_div(uint32_t a, uint32_t b, unsigned rm, unsigned *flags)
+{
+    return ENGINE(eft_f32_div(a, b, rm, flags),
+                  (uint32_t)sf_div(F32_P, F32_EMAX, a, b, rm, flags));
+}
 uint32_t fpu_f32_sqrt(uint32_t a, unsigned rm, unsigned *flags)
 {
-#if FPU_HW
-    if (rm <= FPU_RMM) /* RMM == RNE for sqrt, see the top of the file */
-        return canon32(f32_bits(hw_sqrt_s(f32_from_bits(a), rm == FPU_RMM ? FPU_RNE : rm, flags)));
-#endif
-    return (uint32_t)sf_sqrt(F32_P, F32_EMAX, a, rm, flags);
+    return ENGINE(eft_f32_sqrt(a, rm, flags), (uint32_t)sf_sqrt(F32_P, F32_EMAX, a, rm, flags));
 }
-
+uint64_t fpu_f64_add(uint64_t a, uint64_t b, unsigned rm, unsigned *flags)
+{
+    return ENGINE(eft_f64_add(a, b, rm, flags), sf_add(F64_P, F64_EMAX, a, b, false, rm, flags));
+}
+uint64_t fpu_f64_sub(uint64_t a, uint64_t b, unsigned rm, unsigned *flags)
+{
+    return ENGINE(eft_f64_add(a, b ^ (1ull << 63), rm, flags),
+                  sf_add(F64_P, F64_EMAX, a, b, true, rm, flags));
+}
+uint64_t fpu_f64_mul(uint64_t a, uint64_t b, unsigned rm, unsigned *flags)
+{
+    return ENGINE(eft_f64_mul(a, b, rm, flags), sf_mul(F64_P, F64_EMAX, a, b, rm, flags));
+}
+uint64_t fpu_f64_div(uint64_t a, uint64_t b, unsigned rm, unsigned *flags)
+{
+    return ENGINE(eft_f64_div(a, b, rm, flags), sf_div(F64_P, F64_EMAX, a, b, rm, flags));
+}
 uint64_t fpu_f64_sqrt(uint64_t a, unsigned rm, unsigned *flags)
 {
-#if FPU_HW
-    if (rm <= FPU_RMM)
-        return canon64(f64_bits(hw_sqrt_d(f64_from_bits(a), rm == FPU_RMM ? FPU_RNE : rm, flags)));
-#endif
-    return sf_sqrt(F64_P, F64_EMAX, a, rm, flags);
-}
-
-/* RISC-V raises NV for inf*0 even when the addend is a quiet NaN; SSE may not. */
-static inline bool fma_inf_times_zero(int P, uint64_t a, uint64_t b)
-{
-    return (is_inf(P, a) && is_zero(P, b)) || (is_zero(P, a) && is_inf(P, b));
+    return ENGINE(eft_f64_sqrt(a, rm, flags), sf_sqrt(F64_P, F64_EMAX, a, rm, flags));
 }
 
 uint32_t fpu_f32_fma(uint32_t a, uint32_t b, uint32_t c, enum fpu_fma_op op, unsigned rm,
@@ -674,20 +840,8 @@ uint32_t fpu_f32_fma(uint32_t a, uint32_t b, uint32_t c, enum fpu_fma_op op, uns
 {
     uint64_t x = a, z = c;
     fma_operand_signs(F32_P, op, &x, &z);
-#if FPU_HW
-    if (HW_MODE(rm) && hw_have_fma()) {
-        uint32_t r = f32_bits(
-            hw_fma_s(f32_from_bits((uint32_t)x), f32_from_bits(b), f32_from_bits((uint32_t)z), rm,
-                     flags));
-        if (UNLIKELY((r & 0x7fffffffu) > 0x7f800000u)) {
-            if (fma_inf_times_zero(F32_P, x, b))
-                *flags |= FPU_NV;
-            return FPU_F32_CANONICAL_NAN;
-        }
-        return r;
-    }
-#endif
-    return (uint32_t)sf_fma(F32_P, F32_EMAX, x, b, z, rm, flags);
+    return ENGINE(eft_f32_fma((uint32_t)x, b, (uint32_t)z, rm, flags),
+                  (uint32_t)sf_fma(F32_P, F32_EMAX, x, b, z, rm, flags));
 }
 
 uint64_t fpu_f64_fma(uint64_t a, uint64_t b, uint64_t c, enum fpu_fma_op op, unsigned rm,
@@ -695,19 +849,7 @@ uint64_t fpu_f64_fma(uint64_t a, uint64_t b, uint64_t c, enum fpu_fma_op op, uns
 {
     uint64_t x = a, z = c;
     fma_operand_signs(F64_P, op, &x, &z);
-#if FPU_HW
-    if (HW_MODE(rm) && hw_have_fma()) {
-        uint64_t r = f64_bits(hw_fma_d(f64_from_bits(x), f64_from_bits(b), f64_from_bits(z), rm,
-                                       flags));
-        if (UNLIKELY((r & 0x7fffffffffffffffull) > 0x7ff0000000000000ull)) {
-            if (fma_inf_times_zero(F64_P, x, b))
-                *flags |= FPU_NV;
-            return FPU_F64_CANONICAL_NAN;
-        }
-        return r;
-    }
-#endif
-    return sf_fma(F64_P, F64_EMAX, x, b, z, rm, flags);
+    return ENGINE(eft_f64_fma(x, b, z, rm, flags), sf_fma(F64_P, F64_EMAX, x, b, z, rm, flags));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -895,10 +1037,6 @@ uint64_t fpu_f32_to_f64(uint32_t a, unsigned *flags)
 
 uint32_t fpu_f64_to_f32(uint64_t a, unsigned rm, unsigned *flags)
 {
-#if FPU_HW
-    if (HW_MODE(rm))
-        return canon32(f32_bits(hw_cvt_ds(f64_from_bits(a), rm, flags)));
-#endif
     struct sf x = sf_unpack(F64_P, F64_EMAX, a);
     switch (x.cls) {
     case SF_SNAN: *flags |= FPU_NV; return FPU_F32_CANONICAL_NAN;

@@ -142,8 +142,10 @@ struct hart {
     uint64_t pmpaddr[PMP_ENTRIES];
     uint64_t mhartid;
     uint64_t instret;       /* instructions retired since reset */
-    int64_t minstret_delta; /* minstret = instret + delta (minstret is writable) */
-    int64_t mcycle_delta;   /* mcycle = instret + delta */
+    /* mcycle/minstret = instret + delta while counting; while inhibited by
+     * mcountinhibit the delta field holds the frozen value itself. */
+    int64_t minstret_delta;
+    int64_t mcycle_delta;
     uint64_t resv_addr;     /* LR reservation: virtual address and the value loaded */
     uint64_t resv_value;
     bool resv_valid;

@@ -11,7 +11,7 @@ RV_OBJDUMP ?= $(RV_PREFIX)objdump
 .PHONY: isa
 isa: $(ISA_ELFS) $(ISA_DUMPS)
 
-$(BUILD)/isa/%.elf: tests/isa/%.S tests/isa/test.h tests/isa/link.ld tests/isa/isa.mk | $(DEPS_STAMP)
+$(BUILD)/isa/%.elf: tests/isa/%.S $(wildcard tests/isa/*.h) tests/isa/link.ld tests/isa/isa.mk | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(RV_CC) $(RV_CFLAGS) -T tests/isa/link.ld -o $@ $<
 

@@ -26,7 +26,7 @@ done
 
 QEMU=${QEMU:-qemu-system-riscv64}
 # Extensions of the contract that QEMU 7.2 has (it lacks Zicond and Zicbo*).
-QEMU_CPU=${QEMU_CPU:-rv64,h=false,zba=true,zbb=true,zbs=true,svnapot=true,svpbmt=true,sstc=true}
+QEMU_CPU=${QEMU_CPU:-rv64,h=false,pmu-num=29,zba=true,zbb=true,zbs=true,svnapot=true,svpbmt=true,sstc=true}
 
 if [[ $mode == rvmm && -z "${RVMM:-}" ]]; then
   echo "run.sh: set RVMM=path/to/rvmm (or use --qemu)" >&2

@@ -29,14 +29,15 @@
  *  - every trap is recorded in trapm_state / traps_state (cause, epc, tval,
  *    status after the trap, a count and a log of the first 8 causes);
  *  - an exception resumes at the address stored by TRAP_RESUME_M/S if one
- *    was set (consumed), otherwise after the faulting instruction (its length
+ *    was set (consumed; execution continues there in M / S mode), otherwise
+ *    in the trapping mode after the faulting instruction (its length
  *    is read through the trapping mode's translation: MPRV/SUM + MXR);
  *  - an interrupt clears its bit in mie (sie) and resumes, so a pending
  *    source does not re-fire; the log shows the order interrupts were taken;
  *  - ENTER_S / ENTER_U (from M), S_ENTER_U (from S) switch down to the next
  *    instruction; EXIT_TO_M / EXIT_TO_S (an ecall with a magic in t5 and the
  *    resume address in t6) come back to the next instruction in M / S mode.
- *    Those magic ecalls are not recorded.
+ *    Those magic ecalls are not recorded; EXIT_TO_M resumes with MIE = 0.
  *  - a trap taken while running test_fail in S/U mode is turned into a jump
  *    to the M-mode fail path, so CHECKs work in any mode that can fetch them.
  */
@@ -393,6 +394,59 @@
   la t6, \label
   CMP_T6 \n, t5
 .endm
+/* Load into reg the instruction at label as mtval would report it: the
+ * 16-bit parcel for a compressed instruction, else 32 bits (clobbers t6;
+ * reg must not be t6). */
+.macro INSN_BITS reg, label
+  la t6, \label
+  lhu \reg, 0(t6)
+  andi t6, \reg, 3
+  addi t6, t6, -3
+  bnez t6, .Linsn16\@
+  la t6, \label
+  lwu \reg, 0(t6)
+.Linsn16\@:
+.endm
+/* CHECK_ILLEGAL n, label: exactly one illegal-instruction trap into M, taken
+ * at label, with mtval either 0 or the instruction bits (both allowed). */
+.macro CHECK_ILLEGAL n, label
+  CHECK_LABEL \n
+  TRAPM_LD t5, TS_COUNT
+  CMP \n, t5, 1
+  TRAPM_LD t5, TS_CAUSE
+  CMP \n, t5, CAUSE_ILLEGAL
+  TRAPM_LD t5, TS_EPC
+  la t6, \label
+  CMP_T6 \n, t5
+  TRAPM_LD t5, TS_TVAL
+  beqz t5, .Lill_ok\@
+  INSN_BITS t5, \label
+  TRAPM_LD t6, TS_TVAL
+  CMP_T6 \n, t5
+.Lill_ok\@:
+  la t5, trapm_state
+  sd zero, TS_COUNT(t5)
+.endm
+/* Same for a trap delegated to S (scause/sepc/stval). */
+.macro CHECK_ILLEGAL_S n, label
+  CHECK_LABEL \n
+  TRAPS_LD t5, TS_COUNT
+  CMP \n, t5, 1
+  TRAPS_LD t5, TS_CAUSE
+  CMP \n, t5, CAUSE_ILLEGAL
+  TRAPS_LD t5, TS_EPC
+  la t6, \label
+  CMP_T6 \n, t5
+  TRAPS_LD t5, TS_TVAL
+  beqz t5, .Lills_ok\@
+  INSN_BITS t5, \label
+  TRAPS_LD t6, TS_TVAL
+  CMP_T6 \n, t5
+.Lills_ok\@:
+  la t5, traps_state
+  sd zero, TS_COUNT(t5)
+.endm
+
 /* No trap at all (M or S) since the last TRAP_CLEAR. */
 .macro CHECK_NOTRAP n
   CHECK_LABEL \n
@@ -590,7 +644,7 @@ test_fail_m:
   beq s5, t0, .Lfail_strap
   la a0, str_internal
   call uart_puts
-  j .Lfail_values
+  j .Lfail_trapvals
 .Lfail_mtrap:
   la a0, str_mtrap
   call uart_puts
@@ -826,6 +880,8 @@ trap_handler_m:
   csrw mepc, t6
   li t2, MSTATUS_MPP
   csrs mstatus, t2
+  li t2, MSTATUS_MPIE              /* M resumes with MIE = 0 */
+  csrc mstatus, t2
   j .Lm_out
 .Lm_to_s:
   csrw mepc, t6
@@ -863,6 +919,8 @@ trap_handler_m:
   beqz t2, 2f
   sd zero, TS_RESUME(t1)
   csrw mepc, t2
+  li t2, MSTATUS_MPP               /* resume in M-mode */
+  csrs mstatus, t2
   j .Lm_out
 2:
   /* fetch faults cannot be skipped without a resume address */
@@ -894,7 +952,7 @@ trap_handler_m:
   csrr a2, mepc
   csrr a4, mtval
   li a0, 253
-  li a3, 1
+  li a3, 3
   j test_fail_m
 
   /* ---- generic S-mode handler */
@@ -964,6 +1022,8 @@ trap_handler_s:
   beqz t2, 2f
   sd zero, TS_RESUME(t1)
   csrw sepc, t2
+  li t2, SSTATUS_SPP               /* resume in S-mode */
+  csrs sstatus, t2
   j .Ls_out
 2:
   li t3, (1 << CAUSE_MISALIGNED_FETCH) | (1 << CAUSE_FETCH_ACCESS) | (1 << CAUSE_FETCH_PAGE_FAULT)
@@ -994,7 +1054,7 @@ trap_handler_s:
   csrr a2, sepc
   csrr a4, stval
   li a0, 253
-  li a3, 2
+  li a3, 3
   j test_fail_ecall
 
   /* ---- page tables: a bump allocator of zeroed pages and a mapper.
@@ -1100,7 +1160,7 @@ str_got:      .asciz ": got "
 str_exp:      .asciz " expected "
 str_mtrap:    .asciz "unexpected M-mode trap"
 str_strap:    .asciz "unexpected S-mode trap"
-str_internal: .asciz "test harness internal error (253)"
+str_internal: .asciz "harness (253): trap it cannot resume from, or page pool exhausted"
 str_cause:    .asciz ": cause "
 str_epc:      .asciz " epc "
 str_tval:     .asciz " tval "
