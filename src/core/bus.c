@@ -132,6 +132,17 @@ static uint64_t size_mask(unsigned size)
     return size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
 }
 
+/* The device wholly containing [pa, pa+size), with the offset into it; counts the access. */
+static struct mmio_region *mmio_target(struct bus *bus, uint64_t pa, unsigned size, uint64_t *off)
+{
+    struct mmio_region *r = bus_find_mmio(bus, pa);
+    if (!r || pa + size - r->base > r->size)
+        return NULL;
+    r->accesses++;
+    *off = pa - r->base;
+    return r;
+}
+
 int bus_read(struct bus *bus, uint64_t pa, unsigned size, uint64_t *value)
 {
     struct mem_region *m = bus_find_mem(bus, pa, size);
@@ -141,11 +152,10 @@ int bus_read(struct bus *bus, uint64_t pa, unsigned size, uint64_t *value)
         *value = v;
         return 0;
     }
-    struct mmio_region *r = bus_find_mmio(bus, pa);
-    if (!r || pa + size - r->base > r->size)
+    uint64_t off;
+    struct mmio_region *r = mmio_target(bus, pa, size, &off);
+    if (!r)
         return -1;
-    r->accesses++;
-    uint64_t off = pa - r->base;
     if (off & (size - 1)) {
         /* Misaligned device access: byte by byte, so each piece is naturally aligned. */
         uint64_t v = 0;
@@ -168,11 +178,10 @@ int bus_write(struct bus *bus, uint64_t pa, unsigned size, uint64_t value)
         mem_note_host_write(m, pa, size);
         return 0;
     }
-    struct mmio_region *r = bus_find_mmio(bus, pa);
-    if (!r || pa + size - r->base > r->size)
+    uint64_t off;
+    struct mmio_region *r = mmio_target(bus, pa, size, &off);
+    if (!r)
         return -1;
-    r->accesses++;
-    uint64_t off = pa - r->base;
     if (off & (size - 1)) {
         for (unsigned i = 0; i < size; i++)
             mmio_write_sized(r, off + i, 1, value >> (i * 8));
