@@ -73,7 +73,7 @@ $(BUILD)/guest/demo.elf: guest/demo/demo.S guest/demo/link.ld | $(DEPS_STAMP)
 run: $(BUILD)/rvmm $(BUILD)/guest/demo.elf
 	$(BUILD)/rvmm run --bios $(BUILD)/guest/demo.elf
 
-check: $(BUILD)/san/rvmm $(BUILD)/rvmm unit isa
+check: $(BUILD)/san/rvmm $(BUILD)/rvmm $(BUILD)/guest/demo.elf unit isa
 	RVMM=$(BUILD)/san/rvmm BUILD=$(BUILD) ./tests/run.sh
 
 bench: $(BUILD)/rvmm

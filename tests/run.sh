@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test layer and ends with "N passed, N failed".
 #   C unit tests (cmocka, sanitizer build), RISC-V assembly tests (tests/isa),
-#   CLI and bad-input tests (tests/cli), the differential test against QEMU (tests/diff).
+#   CLI and bad-input tests (tests/cli), the differential test against QEMU (tests/diff),
+#   and the include-layering check (scripts/check-layers.sh).
 # Env: RVMM (binary under test, default build/san/rvmm), BUILD (default build).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -47,7 +48,7 @@ for t in "$BUILD"/san/unit/test_*; do
 done
 
 # 2..n: suites that print "PASS name" / "FAIL name" lines
-for suite in tests/isa/run.sh tests/cli/run.sh tests/diff/run.sh; do
+for suite in scripts/check-layers.sh tests/isa/run.sh tests/cli/run.sh tests/diff/run.sh; do
     [[ -x $suite ]] || { record FAIL "$suite (missing)"; continue; }
     lines=0
     while read -r verdict name rest; do

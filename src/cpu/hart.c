@@ -1,13 +1,9 @@
 /* hart.c - hart creation, reset, and what the hart reports about its ISA. */
 #include "cpu/hart.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "cpu/mmu.h"
-#include "interp/blocks.h"
-
-#define BLOCK_ARENA_BYTES (32u << 20)
 
 /* Exactly what is implemented, in canonical order (also the device tree's riscv,isa). */
 const char hart_isa_string[] =
@@ -28,16 +24,7 @@ int hart_init(struct hart *h, struct machine *m, unsigned hartid)
     h->machine = m;
     h->wires = &m->wires[hartid];
     h->mhartid = hartid;
-    h->blocks = blocks_create(BLOCK_ARENA_BYTES);
-    if (!h->blocks)
-        return -ENOMEM;
     return 0;
-}
-
-void hart_destroy(struct hart *h)
-{
-    blocks_destroy(h->blocks);
-    h->blocks = NULL;
 }
 
 /* Reset state per the privileged spec "Reset": M-mode, MIE = MPRV = 0, everything else as ours. */
@@ -57,6 +44,5 @@ void hart_reset(struct hart *h, uint64_t pc)
     h->stimecmp = ~0ull;
     hart_set_priv(h, PRIV_M);
     tlb_flush_all(h);
-    blocks_flush(bc);
     h->stats = (struct hart_stats){ 0 };
 }

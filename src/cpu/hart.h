@@ -170,8 +170,8 @@ static inline void hart_jcache_flush(struct hart *h)
 }
 
 /* hart.c */
+/* The execution engine owns h->blocks (its decode cache) and flushes it on reset. */
 int hart_init(struct hart *h, struct machine *m, unsigned hartid);
-void hart_destroy(struct hart *h);
 void hart_reset(struct hart *h, uint64_t pc);
 extern const char hart_isa_string[];
 uint64_t hart_misa(void);

@@ -13,8 +13,11 @@
 #include "board/virt.h"
 #include "cpu/hart.h"
 #include "cpu/insn.h"
+#include "interp/blocks.h"
 #include "interp/interp.h"
 #include "lib/log.h"
+
+#define BLOCK_ARENA_BYTES (32u << 20)
 
 struct vm {
     struct vm_config config;
@@ -30,8 +33,10 @@ static int vm_boot(struct vm *vm)
         log_error("%s", err);
         return -EINVAL;
     }
-    for (unsigned i = 0; i < vm->machine.nharts; i++)
+    for (unsigned i = 0; i < vm->machine.nharts; i++) {
         hart_reset(&vm->harts[i], VIRT_MROM_BASE);
+        blocks_flush(vm->harts[i].blocks);
+    }
     return 0;
 }
 
@@ -70,6 +75,11 @@ int vm_create(const struct vm_config *config, struct vm **out)
         ret = hart_init(&vm->harts[i], &vm->machine, i);
         if (ret)
             goto fail;
+        vm->harts[i].blocks = blocks_create(BLOCK_ARENA_BYTES);
+        if (!vm->harts[i].blocks) {
+            ret = -ENOMEM;
+            goto fail;
+        }
     }
     ret = vm_boot(vm);
     if (ret)
@@ -142,7 +152,7 @@ void vm_destroy(struct vm *vm)
         return;
     if (vm->harts) {
         for (unsigned i = 0; i < vm->machine.nharts; i++)
-            hart_destroy(&vm->harts[i]);
+            blocks_destroy(vm->harts[i].blocks);
         free(vm->harts);
     }
     machine_destroy(&vm->machine);

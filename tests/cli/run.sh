@@ -66,7 +66,9 @@ check finisher-reset-reboots $?
 check isa-string $?
 
 # The demo guest: timer interrupts through the CLINT, wfi, UART output.
-if [[ -f $BUILD/guest/demo.elf ]]; then
+if [[ ! -f $BUILD/guest/demo.elf ]]; then
+    echo "FAIL cli/demo-guest-built"
+else
     demo=$(timeout 20 "$RVMM" run --bios "$BUILD/guest/demo.elf" 2>&1)
     [[ $? -eq 0 && $demo == *"..........  10 ticks"* || $demo == *".......... 10 ticks"* ]]
     check demo-guest-timer $?

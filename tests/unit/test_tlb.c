@@ -74,7 +74,6 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    hart_destroy(&f->h);
     machine_destroy(&f->m);
     return 0;
 }
