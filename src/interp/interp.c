@@ -154,6 +154,7 @@ enum machine_request interp_run(struct hart *h)
 
         const struct insn *in = b->insns;
         const struct insn *counted = in;
+        uint64_t tlb_hits = 0; /* added to the stats at block exit: no memory increment per access */
         struct tlb_entry *const tlb_r = h->tlb[h->data_idx][TLB_READ];
         struct tlb_entry *const tlb_w = h->tlb[h->data_idx][TLB_WRITE];
         goto *dispatch[in->op];
@@ -195,7 +196,7 @@ enum machine_request interp_run(struct hart *h)
                    (va_ & (GUEST_PAGE_SIZE - 1)) <= GUEST_PAGE_SIZE - sizeof(type))) {         \
             type v_;                                                                           \
             memcpy(&v_, (const void *)(e_->addend + va_), sizeof(type));                       \
-            h->stats.tlb_hits++;                                                               \
+            tlb_hits++;                                                                        \
             out = (uint64_t)v_;                                                                \
         } else {                                                                               \
             uint64_t raw_;                                                                     \
@@ -213,7 +214,7 @@ enum machine_request interp_run(struct hart *h)
         if (likely(e_->tag == (va_ & GUEST_PAGE_MASK) &&                                       \
                    (va_ & (GUEST_PAGE_SIZE - 1)) <= GUEST_PAGE_SIZE - sizeof(type))) {         \
             memcpy((void *)(e_->addend + va_), &v_, sizeof(type));                             \
-            h->stats.tlb_hits++;                                                               \
+            tlb_hits++;                                                                        \
         } else if (mmu_store_slow(h, va_, sizeof(type), (uint64_t)v_)) {                       \
             goto exception;                                                                    \
         }                                                                                      \
@@ -596,9 +597,11 @@ enum machine_request interp_run(struct hart *h)
 
     block_end:
         h->instret += in - counted;
+        h->stats.tlb_hits += tlb_hits;
         continue;
     exception:
         h->instret += in - counted;
+        h->stats.tlb_hits += tlb_hits;
         hart_take_exception(h, pc);
         continue;
     }
