@@ -17,6 +17,7 @@ static const struct board_region virt_memmap[] = {
     { "test", 0x100000, 0x1000, 0 },
     { "rtc", 0x101000, 0x1000, VIRT_IRQ_RTC },
     { "clint", 0x2000000, 0x10000, 0 },
+    { "plic", 0xc000000, 0x600000, 0 },
     { "uart0", 0x10000000, 0x100, VIRT_IRQ_UART0 },
     { "dram", VIRT_DRAM_BASE, 0, 0 },
 };

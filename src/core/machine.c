@@ -47,13 +47,18 @@ const struct board_region *machine_region(const struct machine *m, const char *n
     return NULL;
 }
 
-int machine_add_device(struct machine *m, const char *name, void *opaque,
-                       void (*reset)(void *), void (*destroy)(void *))
+int machine_add_device(struct machine *m, const struct device_instance *dev)
 {
     if (m->ndevices == MACHINE_MAX_DEVICES)
         return -ENOSPC;
-    m->devices[m->ndevices++] = (struct device_instance){ name, opaque, reset, destroy };
+    m->devices[m->ndevices++] = *dev;
     return 0;
+}
+
+void machine_set_irq(struct machine *m, unsigned source, bool level)
+{
+    if (m->irq_chip.set_level)
+        m->irq_chip.set_level(m->irq_chip.opaque, source, level);
 }
 
 void machine_reset_devices(struct machine *m)

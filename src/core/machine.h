@@ -41,11 +41,31 @@ struct board_region {
 
 enum machine_request { MACHINE_RUN = 0, MACHINE_EXIT, MACHINE_RESET };
 
+struct machine;
+
 struct device_instance {
     const char *name;
     void *opaque;
     void (*reset)(void *opaque);
     void (*destroy)(void *opaque);
+    /* Adds the device's node(s) to the flattened device tree `fdt` (a libfdt blob
+     * under construction, with /soc present); returns 0 or a negative libfdt error. */
+    int (*fdt_node)(void *opaque, struct machine *m, void *fdt);
+};
+
+/*
+ * The platform interrupt controller (the PLIC on `virt`). Devices raise and lower
+ * their interrupt source through machine_set_irq(); it may be called from any thread.
+ */
+struct irq_chip {
+    void (*set_level)(void *opaque, unsigned source, bool level);
+    void *opaque;
+};
+
+/* Device-tree phandles the board allocates before devices add their nodes. */
+struct fdt_phandles {
+    uint32_t cpu_intc[MACHINE_MAX_HARTS]; /* each hart's riscv,cpu-intc node */
+    uint32_t plic;
 };
 
 struct vm_config;
@@ -60,6 +80,8 @@ struct machine {
     unsigned nmap;
     struct device_instance devices[MACHINE_MAX_DEVICES];
     unsigned ndevices;
+    struct irq_chip irq_chip;
+    struct fdt_phandles phandles;
     uint32_t request; /* enum machine_request; atomic */
     int exit_status;
 };
@@ -67,8 +89,8 @@ struct machine {
 int machine_init(struct machine *m, const struct vm_config *config, unsigned nharts);
 void machine_destroy(struct machine *m);
 const struct board_region *machine_region(const struct machine *m, const char *name);
-int machine_add_device(struct machine *m, const char *name, void *opaque,
-                       void (*reset)(void *), void (*destroy)(void *));
+int machine_add_device(struct machine *m, const struct device_instance *dev);
+void machine_set_irq(struct machine *m, unsigned source, bool level);
 void machine_reset_devices(struct machine *m);
 
 void machine_request_exit(struct machine *m, int status);

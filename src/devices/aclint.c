@@ -105,7 +105,7 @@ static int aclint_create(struct machine *m)
     c->m = m;
     int err = bus_add_mmio(&m->bus, r->name, r->base, r->size, &aclint_ops, c);
     if (!err)
-        err = machine_add_device(m, "clint", c, aclint_reset, free);
+        err = machine_add_device(m, &(struct device_instance){ .name = "clint", .opaque = c, .reset = aclint_reset, .destroy = free });
     if (err)
         free(c);
     return err;

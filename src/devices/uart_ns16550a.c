@@ -96,7 +96,7 @@ static int uart_create(struct machine *m)
     u->chr = chr_stdio();
     int err = bus_add_mmio(&m->bus, r->name, r->base, r->size, &uart_ops, u);
     if (!err)
-        err = machine_add_device(m, "uart0", u, uart_reset, free);
+        err = machine_add_device(m, &(struct device_instance){ .name = "uart0", .opaque = u, .reset = uart_reset, .destroy = free });
     if (err)
         free(u);
     return err;
