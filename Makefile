@@ -10,7 +10,7 @@ CFLAGS_COMMON := -std=c17 -D_GNU_SOURCE -Iinclude -Isrc -Wall -Wextra -Werror \
 CFLAGS_REL    := $(CFLAGS_COMMON) -O2
 CFLAGS_SAN    := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer \
                  -fsanitize=address,undefined -fno-sanitize-recover=undefined
-LDLIBS        := -lm -pthread
+LDLIBS        := -lfdt -lm -pthread
 
 SRCS      := $(shell find src -name '*.c' | sort)
 LIB_SRCS  := $(filter-out src/cli/%,$(SRCS))
