@@ -12,8 +12,9 @@ declare -A allowed=(
     [backends]="backends lib"
     [devices]="devices backends core lib"
     [boot]="boot core lib"
-    [board]="board boot core lib rvmm"
-    [vm]="vm board boot interp cpu core devices lib rvmm"
+    [board]="board boot core cpu lib rvmm"
+    [firmware]="firmware interp cpu core lib"
+    [vm]="vm board boot firmware interp cpu core devices lib rvmm"
     [cli]="cli rvmm cpu lib"
 )
 for dir in "${!allowed[@]}"; do

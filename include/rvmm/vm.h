@@ -14,7 +14,11 @@ enum vm_clock { VM_CLOCK_HOST, VM_CLOCK_ICOUNT };
 struct vm_config {
     uint64_t mem_size;   /* bytes of RAM at 0x80000000 */
     unsigned harts;
-    const char *bios;    /* M-mode program: ELF or raw binary */
+    const char *bios;    /* M-mode program or firmware: ELF or raw binary */
+    const char *kernel;  /* Linux Image or ELF; without bios, rvmm's built-in SBI boots it */
+    const char *initrd;
+    const char *append;  /* kernel command line */
+    const char *dump_dtb; /* write the device tree here and exit instead of running */
     enum vm_clock clock; /* host: 10 MHz monotonic; icount: one tick per instruction */
     bool stats;          /* print execution statistics at exit */
 };

@@ -4,9 +4,13 @@
  */
 #include "board/virt.h"
 
+#include <libfdt.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 
+#include "board/fdt.h"
+#include "boot/linux.h"
 #include "boot/loader.h"
 
 /* Interrupt sources at the PLIC. */
@@ -68,16 +72,108 @@ static void write_reset_vector(struct machine *m, uint64_t entry, uint64_t fdt)
     mem_note_host_write(r, VIRT_MROM_BASE, sizeof(rom));
 }
 
-int virt_load(struct machine *m, const struct vm_config *cfg, char *err, size_t errlen)
+static int load_initrd(struct machine *m, const char *path, uint64_t below, uint64_t above,
+                       struct fdt_boot_info *fdt, char *err, size_t errlen)
 {
-    struct loaded_image bios;
-
-    if (!cfg->bios) {
-        snprintf(err, errlen, "nothing to run: give --bios FILE");
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: %m", path);
         return -1;
     }
-    if (loader_load(&m->bus, cfg->bios, VIRT_DRAM_BASE, &bios, err, errlen))
+    struct stat st;
+    if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        fclose(f);
         return -1;
-    write_reset_vector(m, bios.entry, 0);
+    }
+    uint64_t size = (uint64_t)st.st_size;
+    uint64_t start = size <= below ? ((below - size) & ~0xfffull) : 0;
+    if (!size || size > below || start < above) {
+        snprintf(err, errlen, "%s: the initrd (%llu bytes) does not fit in RAM above the kernel",
+                 path, (unsigned long long)size);
+        fclose(f);
+        return -1;
+    }
+    struct mem_region *r = bus_find_mem(&m->bus, start, size);
+    size_t got = r ? fread(r->host + (start - r->base), 1, size, f) : 0;
+    fclose(f);
+    if (got != size) {
+        snprintf(err, errlen, "%s: read failed", path);
+        return -1;
+    }
+    mem_note_host_write(r, start, size);
+    fdt->initrd_start = start;
+    fdt->initrd_end = start + size;
+    return 0;
+}
+
+/*
+ * Memory layout, as QEMU's: firmware (--bios) at the start of RAM, the kernel at
+ * its Image text_offset (2 MiB), the device tree in the last 64 KiB of RAM
+ * (8-byte aligned, below 4 GiB for 32-bit firmware friendliness is not needed on RV64),
+ * and the initrd just below the device tree.
+ */
+int virt_load(struct machine *m, const struct vm_config *cfg, struct virt_boot *boot, char *err,
+              size_t errlen)
+{
+    struct mem_region *ram = &m->bus.mem[0];
+    uint64_t ram_end = ram->base + ram->size;
+    struct loaded_image bios = { 0 }, kernel = { 0 };
+    struct fdt_boot_info fdt_info = { .bootargs = cfg->append };
+    static uint8_t fdt[FDT_MAX_SIZE];
+
+    if (!cfg->bios && !cfg->kernel) {
+        snprintf(err, errlen, "nothing to run: give --kernel FILE or --bios FILE");
+        return -1;
+    }
+    if (cfg->bios && loader_load(&m->bus, cfg->bios, VIRT_DRAM_BASE, &bios, err, errlen))
+        return -1;
+    if (cfg->kernel &&
+        linux_load_kernel(&m->bus, cfg->kernel, ram->base, ram->size, &kernel, err, errlen))
+        return -1;
+    if (cfg->bios && cfg->kernel && bios.high > kernel.low) {
+        snprintf(err, errlen, "%s overlaps the kernel at %#llx", cfg->bios,
+                 (unsigned long long)kernel.low);
+        return -1;
+    }
+
+    uint64_t fdt_addr = ram_end - FDT_MAX_SIZE;
+    uint64_t used_end = cfg->kernel ? kernel.high : bios.high;
+    if (fdt_addr < used_end) {
+        snprintf(err, errlen, "--mem is too small: the images and the device tree need %llu MiB",
+                 (unsigned long long)((used_end + FDT_MAX_SIZE - ram->base + (1 << 20) - 1) >> 20));
+        return -1;
+    }
+    if (cfg->initrd && load_initrd(m, cfg->initrd, fdt_addr, used_end, &fdt_info, err, errlen))
+        return -1;
+    if (virt_fdt_build(m, &fdt_info, fdt, err, errlen))
+        return -1;
+    bus_copy_to_guest(&m->bus, fdt_addr, fdt, fdt_totalsize(fdt));
+
+    boot->fdt_addr = fdt_addr;
+    boot->builtin_sbi = cfg->kernel && !cfg->bios;
+    boot->entry = boot->builtin_sbi ? kernel.entry : VIRT_MROM_BASE;
+    write_reset_vector(m, cfg->bios ? bios.entry : kernel.entry, fdt_addr);
+    return 0;
+}
+
+int virt_dump_dtb(struct machine *m, const struct vm_config *cfg, const char *path, char *err,
+                  size_t errlen)
+{
+    static uint8_t fdt[FDT_MAX_SIZE];
+    struct fdt_boot_info info = { .bootargs = cfg->append };
+    if (virt_fdt_build(m, &info, fdt, err, errlen))
+        return -1;
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(fdt, 1, fdt_totalsize(fdt), f) != fdt_totalsize(fdt)) {
+        snprintf(err, errlen, "%s: %m", path);
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    if (fclose(f)) {
+        snprintf(err, errlen, "%s: %m", path);
+        return -1;
+    }
     return 0;
 }

@@ -5,6 +5,7 @@
 #ifndef RVMM_BOARD_VIRT_H
 #define RVMM_BOARD_VIRT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/machine.h"
@@ -15,7 +16,18 @@
 
 /* Memory, devices. On a configuration error writes one line to err and returns -1. */
 int virt_build(struct machine *m, const struct vm_config *cfg, char *err, size_t errlen);
-/* (Re)load the images and the reset vector; the harts start at VIRT_MROM_BASE. */
-int virt_load(struct machine *m, const struct vm_config *cfg, char *err, size_t errlen);
+/* Where the harts start after virt_load. */
+struct virt_boot {
+    uint64_t entry;    /* kernel entry (built-in SBI) or the reset vector */
+    uint64_t fdt_addr;
+    bool builtin_sbi;  /* a kernel without --bios: harts start in S-mode under rvmm's SBI */
+};
+
+/* (Re)load the images, the device tree and the reset vector. */
+int virt_load(struct machine *m, const struct vm_config *cfg, struct virt_boot *boot, char *err,
+              size_t errlen);
+/* Builds the device tree alone (for --dump-dtb). */
+int virt_dump_dtb(struct machine *m, const struct vm_config *cfg, const char *path, char *err,
+                  size_t errlen);
 
 #endif

@@ -24,7 +24,11 @@ static void usage(FILE *out)
             "       rvmm --version\n"
             "\n"
             "run options:\n"
-            "  --bios FILE       M-mode program (ELF or raw binary) started at its entry\n"
+            "  --bios FILE       M-mode program or firmware (ELF or raw binary) started at its entry\n"
+            "  --kernel FILE     Linux kernel (Image or ELF); without --bios, rvmm's SBI boots it\n"
+            "  --initrd FILE     initial ramdisk for the kernel\n"
+            "  --append ARGS     kernel command line\n"
+            "  --dump-dtb FILE   write the device tree to FILE and exit\n"
             "  --mem SIZE        guest RAM at 0x80000000, e.g. 128M, 2G (default 128M)\n"
             "  --clock MODE      host (10 MHz monotonic, default) or icount (1 tick per instruction)\n"
             "  --stats           print execution statistics at exit\n");
@@ -66,9 +70,14 @@ static int parse_size(const char *s, uint64_t *out)
 static int cmd_run(int argc, char **argv)
 {
     struct vm_config cfg = { .mem_size = VM_DEFAULT_MEM, .harts = 1, .clock = VM_CLOCK_HOST };
-    enum { OPT_BIOS = 1, OPT_MEM, OPT_CLOCK, OPT_STATS, OPT_HELP };
+    enum { OPT_BIOS = 1, OPT_MEM, OPT_CLOCK, OPT_STATS, OPT_HELP, OPT_KERNEL, OPT_INITRD,
+           OPT_APPEND, OPT_DUMP_DTB };
     static const struct option options[] = {
         { "bios", required_argument, NULL, OPT_BIOS },
+        { "kernel", required_argument, NULL, OPT_KERNEL },
+        { "initrd", required_argument, NULL, OPT_INITRD },
+        { "append", required_argument, NULL, OPT_APPEND },
+        { "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
         { "mem", required_argument, NULL, OPT_MEM },
         { "clock", required_argument, NULL, OPT_CLOCK },
         { "stats", no_argument, NULL, OPT_STATS },
@@ -84,6 +93,10 @@ static int cmd_run(int argc, char **argv)
             break;
         switch (c) {
         case OPT_BIOS: cfg.bios = optarg; break;
+        case OPT_KERNEL: cfg.kernel = optarg; break;
+        case OPT_INITRD: cfg.initrd = optarg; break;
+        case OPT_APPEND: cfg.append = optarg; break;
+        case OPT_DUMP_DTB: cfg.dump_dtb = optarg; break;
         case OPT_MEM:
             if (parse_size(optarg, &cfg.mem_size))
                 return bad_usage("--mem %s: not a size (use e.g. 128M or 2G)", optarg);
@@ -106,12 +119,20 @@ static int cmd_run(int argc, char **argv)
     }
     if (optind < argc)
         return bad_usage("run: unexpected argument '%s'", argv[optind]);
-    if (!cfg.bios)
-        return bad_usage("run: %snothing to run: give --bios FILE", "");
+    if (!cfg.bios && !cfg.kernel && !cfg.dump_dtb)
+        return bad_usage("run: %snothing to run: give --kernel FILE or --bios FILE", "");
+    if (cfg.initrd && !cfg.kernel)
+        return bad_usage("run: --initrd %s needs --kernel", cfg.initrd);
+    if (cfg.append && !cfg.kernel)
+        return bad_usage("run: --append needs --kernel%s", "");
 
     struct vm *vm;
     if (vm_create(&cfg, &vm))
         return EXIT_USAGE;
+    if (cfg.dump_dtb) {
+        vm_destroy(vm);
+        return 0;
+    }
     int status = vm_run(vm);
     if (cfg.stats)
         vm_print_stats(vm);

@@ -111,6 +111,7 @@ struct hart_stats {
     uint64_t exceptions[16];
     uint64_t interrupts[16];
     uint64_t blocks_decoded, block_cache_flushes;
+    uint64_t firmware_calls[16][8]; /* built-in firmware calls by extension and function slot */
 };
 
 struct block_cache;
@@ -158,6 +159,10 @@ struct hart {
     struct machine *machine;
     struct hart_wires *wires;
     struct block_cache *blocks;
+    /* Built-in firmware: handles an ecall from S-mode instead of trapping to M-mode
+     * (set when rvmm itself is the SBI implementation). Called with pc already
+     * past the ecall. */
+    void (*firmware_ecall)(struct hart *h);
     struct hart_stats stats;
     struct tlb_entry tlb[MMU_IDX_COUNT][TLB_ACCESS_COUNT][TLB_SIZE];
     struct jcache_entry jcache[JCACHE_SIZE];

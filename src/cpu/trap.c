@@ -67,6 +67,15 @@ static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, uint64_t p
 
 void hart_take_exception(struct hart *h, uint64_t pc)
 {
+    if (h->exc_cause == EXC_ECALL_S && h->firmware_ecall &&
+        !((h->medeleg >> EXC_ECALL_S) & 1)) {
+        /* The hypercall: rvmm is the M-mode firmware. The ecall retires. */
+        h->stats.exceptions[EXC_ECALL_S]++;
+        h->instret++;
+        h->pc = pc + 4;
+        h->firmware_ecall(h);
+        return;
+    }
     trap_enter(h, h->exc_cause, h->exc_tval, pc);
 }
 

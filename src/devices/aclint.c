@@ -5,6 +5,8 @@
  * hart's wires, where the hart reads them at its poll points.
  */
 #include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/machine.h"
@@ -94,6 +96,32 @@ static void aclint_reset(void *opaque)
     }
 }
 
+static int aclint_fdt_node(void *opaque, struct machine *m, void *fdt)
+{
+    const struct board_region *r = machine_region(m, "clint");
+    int soc = fdt_path_offset(fdt, "/soc");
+    char name[32];
+    snprintf(name, sizeof(name), "clint@%llx", (unsigned long long)r->base);
+    int node = fdt_add_subnode(fdt, soc, name);
+    if (node < 0)
+        return node;
+    fdt32_t irqs[4 * MACHINE_MAX_HARTS];
+    for (unsigned i = 0; i < m->nharts; i++) {
+        irqs[4 * i + 0] = cpu_to_fdt32(m->phandles.cpu_intc[i]);
+        irqs[4 * i + 1] = cpu_to_fdt32(3); /* machine software */
+        irqs[4 * i + 2] = cpu_to_fdt32(m->phandles.cpu_intc[i]);
+        irqs[4 * i + 3] = cpu_to_fdt32(7); /* machine timer */
+    }
+    fdt64_t reg[2] = { cpu_to_fdt64(r->base), cpu_to_fdt64(r->size) };
+    const char compat[] = "sifive,clint0\0riscv,clint0";
+    int err;
+    if ((err = fdt_setprop(fdt, node, "interrupts-extended", irqs, 16 * m->nharts)) < 0 ||
+        (err = fdt_setprop(fdt, node, "reg", reg, sizeof(reg))) < 0 ||
+        (err = fdt_setprop(fdt, node, "compatible", compat, sizeof(compat))) < 0)
+        return err;
+    return 0;
+}
+
 static int aclint_create(struct machine *m)
 {
     const struct board_region *r = machine_region(m, "clint");
@@ -105,7 +133,7 @@ static int aclint_create(struct machine *m)
     c->m = m;
     int err = bus_add_mmio(&m->bus, r->name, r->base, r->size, &aclint_ops, c);
     if (!err)
-        err = machine_add_device(m, &(struct device_instance){ .name = "clint", .opaque = c, .reset = aclint_reset, .destroy = free });
+        err = machine_add_device(m, &(struct device_instance){ .name = "clint", .opaque = c, .reset = aclint_reset, .destroy = free, .fdt_node = aclint_fdt_node });
     if (err)
         free(c);
     return err;

@@ -4,6 +4,8 @@
  * powers off with status `code`, and 0x7777 resets the machine.
  */
 #include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/machine.h"
@@ -34,12 +36,56 @@ static const struct mmio_ops finisher_ops = {
     .read = finisher_read, .write = finisher_write, .min_size = 4, .max_size = 4,
 };
 
+/* The finisher is also the board's syscon: Linux powers off and reboots through it. */
+static int syscon_action_node(void *fdt, const char *name, uint32_t regmap, uint32_t value)
+{
+    int node = fdt_add_subnode(fdt, 0, name);
+    int err;
+    char compat[32];
+    snprintf(compat, sizeof(compat), "syscon-%s", name);
+    if (node < 0)
+        return node;
+    if ((err = fdt_setprop_u32(fdt, node, "value", value)) < 0 ||
+        (err = fdt_setprop_u32(fdt, node, "offset", 0)) < 0 ||
+        (err = fdt_setprop_u32(fdt, node, "regmap", regmap)) < 0 ||
+        (err = fdt_setprop_string(fdt, node, "compatible", compat)) < 0)
+        return err;
+    return 0;
+}
+
+static int finisher_fdt_node(void *opaque, struct machine *m, void *fdt)
+{
+    const struct board_region *r = machine_region(m, "test");
+    char name[32];
+    uint32_t phandle;
+    int err;
+
+    snprintf(name, sizeof(name), "test@%llx", (unsigned long long)r->base);
+    int node = fdt_add_subnode(fdt, fdt_path_offset(fdt, "/soc"), name);
+    if (node < 0)
+        return node;
+    fdt64_t reg[2] = { cpu_to_fdt64(r->base), cpu_to_fdt64(r->size) };
+    const char compat[] = "sifive,test1\0sifive,test0\0syscon";
+    if ((err = fdt_generate_phandle(fdt, &phandle)) < 0 ||
+        (err = fdt_setprop_u32(fdt, node, "phandle", phandle)) < 0 ||
+        (err = fdt_setprop(fdt, node, "reg", reg, sizeof(reg))) < 0 ||
+        (err = fdt_setprop(fdt, node, "compatible", compat, sizeof(compat))) < 0)
+        return err;
+    if ((err = syscon_action_node(fdt, "poweroff", phandle, FINISHER_PASS)) < 0)
+        return err;
+    return syscon_action_node(fdt, "reboot", phandle, FINISHER_RESET);
+}
+
 static int finisher_create(struct machine *m)
 {
     const struct board_region *r = machine_region(m, "test");
     if (!r)
         return 0;
-    return bus_add_mmio(&m->bus, r->name, r->base, r->size, &finisher_ops, m);
+    int err = bus_add_mmio(&m->bus, r->name, r->base, r->size, &finisher_ops, m);
+    if (!err)
+        err = machine_add_device(m, &(struct device_instance){ .name = "test", .opaque = m,
+                                                                .fdt_node = finisher_fdt_node });
+    return err;
 }
 
 static const struct device_type finisher_type = { "sifive_test", finisher_create };

@@ -13,6 +13,7 @@
 #include "board/virt.h"
 #include "cpu/hart.h"
 #include "cpu/insn.h"
+#include "firmware/sbi.h"
 #include "interp/blocks.h"
 #include "interp/interp.h"
 #include "lib/log.h"
@@ -29,13 +30,18 @@ static int vm_boot(struct vm *vm)
 {
     char err[512];
 
-    if (virt_load(&vm->machine, &vm->config, err, sizeof(err))) {
+    struct virt_boot boot;
+
+    if (virt_load(&vm->machine, &vm->config, &boot, err, sizeof(err))) {
         log_error("%s", err);
         return -EINVAL;
     }
     for (unsigned i = 0; i < vm->machine.nharts; i++) {
-        hart_reset(&vm->harts[i], VIRT_MROM_BASE);
-        blocks_flush(vm->harts[i].blocks);
+        struct hart *h = &vm->harts[i];
+        hart_reset(h, boot.entry);
+        blocks_flush(h->blocks);
+        if (boot.builtin_sbi)
+            sbi_boot_hart(h, boot.entry, boot.fdt_addr);
     }
     return 0;
 }
@@ -80,6 +86,15 @@ int vm_create(const struct vm_config *config, struct vm **out)
             ret = -ENOMEM;
             goto fail;
         }
+    }
+    if (vm->config.dump_dtb) {
+        if (virt_dump_dtb(&vm->machine, &vm->config, vm->config.dump_dtb, err, sizeof(err))) {
+            log_error("%s", err);
+            ret = -EINVAL;
+            goto fail;
+        }
+        *out = vm;
+        return 0;
     }
     ret = vm_boot(vm);
     if (ret)
@@ -140,6 +155,7 @@ void vm_print_stats(struct vm *vm)
                 s->tlb_hits, s->tlb_misses, s->tlb_flushes);
         fprintf(stderr, "  blocks decoded %" PRIu64 ", decode cache flushes %" PRIu64 "\n",
                 s->blocks_decoded, s->block_cache_flushes);
+        sbi_print_stats(h, stderr);
     }
     for (unsigned i = 0; i < m->bus.nmmio; i++)
         fprintf(stderr, "mmio %-10s accesses %" PRIu64 "\n", m->bus.mmio[i].name,
