@@ -107,6 +107,19 @@ static int load_initrd(struct machine *m, const char *path, uint64_t below, uint
     return 0;
 }
 
+static int write_blob(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "wb");
+    bool ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f))
+        ok = false;
+    if (!ok) {
+        snprintf(err, errlen, "%s: %m", path);
+        return -1;
+    }
+    return 0;
+}
+
 /*
  * Memory layout, as QEMU's: firmware (--bios) at the start of RAM, the kernel at
  * its Image text_offset (2 MiB), the device tree in the last 64 KiB of RAM
@@ -122,7 +135,7 @@ int virt_load(struct machine *m, const struct vm_config *cfg, struct virt_boot *
     struct fdt_boot_info fdt_info = { .bootargs = cfg->append };
     static uint8_t fdt[FDT_MAX_SIZE];
 
-    if (!cfg->bios && !cfg->kernel) {
+    if (!cfg->bios && !cfg->kernel && !cfg->dump_dtb) {
         snprintf(err, errlen, "nothing to run: give --kernel FILE or --bios FILE");
         return -1;
     }
@@ -149,31 +162,12 @@ int virt_load(struct machine *m, const struct vm_config *cfg, struct virt_boot *
     if (virt_fdt_build(m, &fdt_info, fdt, err, errlen))
         return -1;
     bus_copy_to_guest(&m->bus, fdt_addr, fdt, fdt_totalsize(fdt));
+    if (cfg->dump_dtb && write_blob(cfg->dump_dtb, fdt, fdt_totalsize(fdt), err, errlen))
+        return -1;
 
     boot->fdt_addr = fdt_addr;
     boot->builtin_sbi = cfg->kernel && !cfg->bios;
     boot->entry = boot->builtin_sbi ? kernel.entry : VIRT_MROM_BASE;
     write_reset_vector(m, cfg->bios ? bios.entry : kernel.entry, fdt_addr);
-    return 0;
-}
-
-int virt_dump_dtb(struct machine *m, const struct vm_config *cfg, const char *path, char *err,
-                  size_t errlen)
-{
-    static uint8_t fdt[FDT_MAX_SIZE];
-    struct fdt_boot_info info = { .bootargs = cfg->append };
-    if (virt_fdt_build(m, &info, fdt, err, errlen))
-        return -1;
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(fdt, 1, fdt_totalsize(fdt), f) != fdt_totalsize(fdt)) {
-        snprintf(err, errlen, "%s: %m", path);
-        if (f)
-            fclose(f);
-        return -1;
-    }
-    if (fclose(f)) {
-        snprintf(err, errlen, "%s: %m", path);
-        return -1;
-    }
     return 0;
 }

@@ -23,11 +23,10 @@ struct virt_boot {
     bool builtin_sbi;  /* a kernel without --bios: harts start in S-mode under rvmm's SBI */
 };
 
-/* (Re)load the images, the device tree and the reset vector. */
+/* (Re)load the images, the device tree and the reset vector; with cfg->dump_dtb
+ * also write the device tree to that file. */
 int virt_load(struct machine *m, const struct vm_config *cfg, struct virt_boot *boot, char *err,
               size_t errlen);
-/* Builds the device tree alone (for --dump-dtb). */
-int virt_dump_dtb(struct machine *m, const struct vm_config *cfg, const char *path, char *err,
-                  size_t errlen);
+
 
 #endif

@@ -87,15 +87,6 @@ int vm_create(const struct vm_config *config, struct vm **out)
             goto fail;
         }
     }
-    if (vm->config.dump_dtb) {
-        if (virt_dump_dtb(&vm->machine, &vm->config, vm->config.dump_dtb, err, sizeof(err))) {
-            log_error("%s", err);
-            ret = -EINVAL;
-            goto fail;
-        }
-        *out = vm;
-        return 0;
-    }
     ret = vm_boot(vm);
     if (ret)
         goto fail;

@@ -53,6 +53,25 @@ expect_usage_error unknown-option "unknown or incomplete option '--frobnicate'" 
 expect_usage_error unknown-command "unknown command 'fly'" fly
 expect_usage_error bad-clock "--clock wall: expected host or icount" run --clock wall --bios "$out/exit_code.elf"
 
+# Linux boot inputs (issue 3): a kernel that is not RISC-V, an initrd that does not fit,
+# and --mem too small for the kernel's declared footprint (a synthetic Image header).
+expect_usage_error kernel-not-riscv 'not a RISC-V ELF' run --kernel /bin/true
+printf 'not a kernel at all, just text\n' >"$out/text.kernel"
+expect_usage_error kernel-not-an-image 'not a RISC-V Linux kernel' run --kernel "$out/text.kernel"
+python3 - "$out/fake.Image" <<'PY'
+import struct, sys
+# code0 code1, text_offset 2 MiB, image_size 64 MiB, flags, version, res1, res2, magic, magic2, res3
+hdr = struct.pack("<IIQQQIIQ8s4sI", 0, 0, 0x200000, 64 << 20, 0, 2, 0, 0,
+                  b"RISCV\0\0\0", b"RSC\x05", 0)
+open(sys.argv[1], "wb").write(hdr + b"\0" * 4096)
+PY
+expect_usage_error mem-too-small-for-kernel 'needs 66 MiB of RAM.*--mem is too small' \
+    run --mem 16M --kernel "$out/fake.Image"
+head -c $((20 << 20)) /dev/zero >"$out/big.initrd"
+expect_usage_error initrd-does-not-fit 'initrd .* does not fit in RAM' \
+    run --mem 16M --kernel "$out/exit_code.elf" --initrd "$out/big.initrd"
+expect_usage_error initrd-without-kernel '--initrd .* needs --kernel' run --initrd "$out/big.initrd" --bios "$out/exit_code.elf"
+
 "$RVMM" run --bios "$out/exit_code.elf" >/dev/null 2>&1
 check finisher-exit-status $(( $? == 7 ? 0 : 1 ))
 
