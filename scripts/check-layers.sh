@@ -14,7 +14,7 @@ declare -A allowed=(
     [boot]="boot core lib"
     [board]="board boot core cpu lib rvmm"
     [firmware]="firmware interp cpu core lib"
-    [vm]="vm board boot firmware interp cpu core devices lib rvmm"
+    [vm]="vm backends board boot firmware interp cpu core devices lib rvmm"
     [cli]="cli rvmm cpu lib"
 )
 for dir in "${!allowed[@]}"; do

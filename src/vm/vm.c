@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "backends/chr.h"
 #include "board/virt.h"
 #include "cpu/hart.h"
 #include "cpu/insn.h"
@@ -44,6 +45,12 @@ static int vm_boot(struct vm *vm)
             sbi_boot_hart(h, boot.entry, boot.fdt_addr);
     }
     return 0;
+}
+
+/* Ctrl-A x on the console: a clean exit, so --stats and the terminal are restored. */
+static void vm_quit(void *machine)
+{
+    machine_request_exit(machine, 0);
 }
 
 int vm_create(const struct vm_config *config, struct vm **out)
@@ -90,6 +97,7 @@ int vm_create(const struct vm_config *config, struct vm **out)
     ret = vm_boot(vm);
     if (ret)
         goto fail;
+    chr_stdio_set_quit_handler(vm_quit, &vm->machine);
     *out = vm;
     return 0;
 
@@ -157,6 +165,7 @@ void vm_destroy(struct vm *vm)
 {
     if (!vm)
         return;
+    chr_stdio_set_quit_handler(NULL, NULL);
     if (vm->harts) {
         for (unsigned i = 0; i < vm->machine.nharts; i++)
             blocks_destroy(vm->harts[i].blocks);
