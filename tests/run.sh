@@ -49,7 +49,7 @@ done
 
 # 2..n: suites that print "PASS name" / "FAIL name" lines
 for suite in scripts/check-layers.sh tests/isa/run.sh tests/cli/run.sh tests/sbi/run.sh \
-    tests/boot/dtb.sh tests/diff/run.sh; do
+    tests/boot/dtb.sh tests/boot/linux.sh tests/diff/run.sh; do
     [[ -x $suite ]] || { record FAIL "$suite (missing)"; continue; }
     lines=0
     while read -r verdict name rest; do
