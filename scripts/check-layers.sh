@@ -14,7 +14,8 @@ declare -A allowed=(
     [boot]="boot core lib"
     [board]="board boot core cpu lib rvmm"
     [firmware]="firmware interp cpu core lib"
-    [vm]="vm backends board boot firmware interp cpu core devices lib rvmm"
+    [jit]="jit interp cpu core lib"
+    [vm]="vm jit backends board boot firmware interp cpu core devices lib rvmm"
     [cli]="cli rvmm cpu lib"
 )
 for dir in "${!allowed[@]}"; do

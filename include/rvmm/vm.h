@@ -21,9 +21,13 @@ struct vm_config {
     const char *dump_dtb; /* write the device tree here and exit instead of running */
     enum vm_clock clock; /* host: 10 MHz monotonic; icount: one tick per instruction */
     bool stats;          /* print execution statistics at exit */
+    bool jit;            /* translate hot blocks to host code (else interpret only) */
+    unsigned jit_threshold; /* executions of a block before it is translated */
+    bool perf_map;       /* write /tmp/perf-PID.map naming translated code by guest address */
 };
 
 #define VM_DEFAULT_MEM (128ull << 20)
+#define VM_DEFAULT_JIT_THRESHOLD 32
 
 struct vm;
 

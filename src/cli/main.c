@@ -31,7 +31,11 @@ static void usage(FILE *out)
             "  --dump-dtb FILE   write the device tree to FILE and exit\n"
             "  --mem SIZE        guest RAM at 0x80000000, e.g. 128M, 2G (default 128M)\n"
             "  --clock MODE      host (10 MHz monotonic, default) or icount (1 tick per instruction)\n"
-            "  --stats           print execution statistics at exit\n");
+            "  --stats           print execution statistics at exit\n"
+            "  --jit on|off      translate hot guest code to host code (default on)\n"
+            "  --jit-threshold N executions of a block before it is translated (default %u)\n"
+            "  --perf-map        write /tmp/perf-PID.map so perf names translated code\n",
+            VM_DEFAULT_JIT_THRESHOLD);
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -69,9 +73,10 @@ static int parse_size(const char *s, uint64_t *out)
 
 static int cmd_run(int argc, char **argv)
 {
-    struct vm_config cfg = { .mem_size = VM_DEFAULT_MEM, .harts = 1, .clock = VM_CLOCK_HOST };
+    struct vm_config cfg = { .mem_size = VM_DEFAULT_MEM, .harts = 1, .clock = VM_CLOCK_HOST,
+                             .jit = true, .jit_threshold = VM_DEFAULT_JIT_THRESHOLD };
     enum { OPT_BIOS = 1, OPT_MEM, OPT_CLOCK, OPT_STATS, OPT_HELP, OPT_KERNEL, OPT_INITRD,
-           OPT_APPEND, OPT_DUMP_DTB };
+           OPT_APPEND, OPT_DUMP_DTB, OPT_JIT, OPT_JIT_THRESHOLD, OPT_PERF_MAP };
     static const struct option options[] = {
         { "bios", required_argument, NULL, OPT_BIOS },
         { "kernel", required_argument, NULL, OPT_KERNEL },
@@ -81,6 +86,9 @@ static int cmd_run(int argc, char **argv)
         { "mem", required_argument, NULL, OPT_MEM },
         { "clock", required_argument, NULL, OPT_CLOCK },
         { "stats", no_argument, NULL, OPT_STATS },
+        { "jit", required_argument, NULL, OPT_JIT },
+        { "jit-threshold", required_argument, NULL, OPT_JIT_THRESHOLD },
+        { "perf-map", no_argument, NULL, OPT_PERF_MAP },
         { "help", no_argument, NULL, OPT_HELP },
         { NULL, 0, NULL, 0 },
     };
@@ -112,6 +120,24 @@ static int cmd_run(int argc, char **argv)
                 return bad_usage("--clock %s: expected host or icount", optarg);
             break;
         case OPT_STATS: cfg.stats = true; break;
+        case OPT_JIT:
+            if (!strcmp(optarg, "on"))
+                cfg.jit = true;
+            else if (!strcmp(optarg, "off"))
+                cfg.jit = false;
+            else
+                return bad_usage("--jit %s: expected on or off", optarg);
+            break;
+        case OPT_JIT_THRESHOLD: {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (errno || end == optarg || *end || *optarg == '-' || v < 1 || v > 1000000)
+                return bad_usage("--jit-threshold %s: expected a count from 1 to 1000000", optarg);
+            cfg.jit_threshold = (unsigned)v;
+            break;
+        }
+        case OPT_PERF_MAP: cfg.perf_map = true; break;
         case OPT_HELP: usage(stdout); return 0;
         default:
             return bad_usage("run: unknown or incomplete option '%s'", argv[optind - 1]);

@@ -73,6 +73,8 @@ void csr_update_mmu_idx(struct hart *h)
         h->data_idx = MMU_U;
     else
         h->data_idx = (h->mstatus & MSTATUS_SUM) ? MMU_S_SUM : MMU_S;
+    h->tlb_data_read = h->tlb[h->data_idx][TLB_READ];
+    h->tlb_data_write = h->tlb[h->data_idx][TLB_WRITE];
 }
 
 /* ---- floating-point CSRs ---- */

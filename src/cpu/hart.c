@@ -33,12 +33,14 @@ void hart_reset(struct hart *h, uint64_t pc)
     struct machine *m = h->machine;
     struct hart_wires *w = h->wires;
     struct block_cache *bc = h->blocks;
+    struct translator *tr = h->translator;
     uint64_t id = h->mhartid;
 
     memset(h, 0, offsetof(struct hart, tlb));
     h->machine = m;
     h->wires = w;
     h->blocks = bc;
+    h->translator = tr;
     h->mhartid = id;
     h->pc = pc;
     h->stimecmp = ~0ull;

@@ -111,12 +111,15 @@ struct hart_stats {
     uint64_t exceptions[16];
     uint64_t interrupts[16];
     uint64_t blocks_decoded, block_cache_flushes;
+    uint64_t insns_translated; /* retired in translated code (counted at block exits) */
+    uint64_t insns_stepped;    /* retired by the interpreter on behalf of translated code */
     uint64_t firmware_calls[16][8]; /* built-in firmware calls by extension and function slot */
 };
 
 struct block_cache;
 struct block;
 struct insn;
+struct translator;
 
 /* Jump cache: virtual pc -> decoded block, skipping the ITLB and hash lookup. Derived state:
  * cleared whenever the exec TLB or the decode cache is flushed. */
@@ -154,11 +157,16 @@ struct hart {
     /* ---- derived state: never saved, rebuilt on demand ---- */
     uint64_t exc_cause, exc_tval; /* the exception being raised */
     unsigned data_idx, fetch_idx; /* current mmu indexes for loads/stores and fetch */
+    /* tlb[data_idx][TLB_READ] and [TLB_WRITE]: what translated code indexes directly */
+    struct tlb_entry *tlb_data_read, *tlb_data_write;
     bool tlb_has_superpage;       /* some entry came from a superpage: sfence.vma by address flushes all */
     int poll_countdown;           /* blocks until the next interrupt/timer poll */
     struct machine *machine;
     struct hart_wires *wires;
     struct block_cache *blocks;
+    struct translator *translator; /* NULL: interpret only */
+    void *jit_exit_slot;           /* translated code's last chainable exit (jit/) */
+    uint64_t jit_scratch;          /* a slow-path load's value, written by mmu_load_slow */
     /* Built-in firmware: handles an ecall from S-mode instead of trapping to M-mode
      * (set when rvmm itself is the SBI implementation). Called with pc already
      * past the ecall. */

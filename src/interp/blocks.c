@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cpu/mmu.h"
+#include "interp/interp.h"
 #include "lib/compiler.h"
 
 #define BLOCK_HASH_BITS 14
@@ -48,10 +49,14 @@ void blocks_destroy(struct block_cache *bc)
     free(bc);
 }
 
-void blocks_flush(struct block_cache *bc)
+void blocks_flush(struct hart *h)
 {
+    struct block_cache *bc = h->blocks;
     bc->used = 0;
     memset(bc->table, 0, sizeof(bc->table));
+    hart_jcache_flush(h);
+    if (h->translator)
+        h->translator->flush(h->translator);
 }
 
 static unsigned block_hash(uint64_t pa)
@@ -99,6 +104,8 @@ static struct block *decode_straddling(struct hart *h, uint64_t pc, uint16_t low
     struct block *b = h->blocks->scratch;
     b->pa = ~0ull;
     b->ninsns = 1;
+    b->jit_code = NULL;
+    b->exec_count = 0;
     insn_decode(((uint32_t)high_half << 16) | low_half, &b->insns[0]);
     b->insns[1] = (struct insn){ .op = OP_BLOCK_END };
     return b;
@@ -113,8 +120,7 @@ struct block *blocks_get(struct hart *h, uint64_t pc, struct tlb_entry *e)
         return b;
 
     if (bc->used + block_bytes(BLOCK_MAX_INSNS) > bc->size) {
-        blocks_flush(bc);
-        hart_jcache_flush(h);
+        blocks_flush(h);
         h->stats.block_cache_flushes++;
     }
 
@@ -151,6 +157,9 @@ struct block *blocks_get(struct hart *h, uint64_t pc, struct tlb_entry *e)
             break;
     }
     b->ninsns = n;
+    b->bytes = (uint32_t)(host - (const uint8_t *)(e->addend + pc));
+    b->jit_code = NULL;
+    b->exec_count = 0;
     b->insns[n] = (struct insn){ .op = OP_BLOCK_END };
     bc->used += block_bytes(n);
 

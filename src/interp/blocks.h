@@ -24,12 +24,17 @@ struct block {
     uint32_t ninsns;    /* guest instructions, not counting the OP_BLOCK_END terminator */
     uint32_t *page_gen;
     struct block *next; /* hash chain */
+    const void *jit_code; /* its translation (execute address), or NULL */
+    uint32_t exec_count;  /* times interpreted: the translator's hotness counter */
+    uint32_t bytes;       /* guest bytes covered, for the translator */
     struct insn insns[]; /* ninsns + 1 */
 };
 
 struct block_cache *blocks_create(size_t arena_bytes);
 void blocks_destroy(struct block_cache *bc);
-void blocks_flush(struct block_cache *bc);
+/* Drops every decoded block, the hart's jump cache and every translation made
+ * from the blocks (translated code points into them). */
+void blocks_flush(struct hart *h);
 
 /* The current block at `pc` (already translated: `e` is its exec TLB entry), decoding it if needed.
  * Returns NULL with an exception raised if fetching faults. */

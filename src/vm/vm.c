@@ -17,6 +17,7 @@
 #include "firmware/sbi.h"
 #include "interp/blocks.h"
 #include "interp/interp.h"
+#include "jit/jit.h"
 #include "lib/log.h"
 
 #define BLOCK_ARENA_BYTES (32u << 20)
@@ -40,7 +41,7 @@ static int vm_boot(struct vm *vm)
     for (unsigned i = 0; i < vm->machine.nharts; i++) {
         struct hart *h = &vm->harts[i];
         hart_reset(h, boot.entry);
-        blocks_flush(h->blocks);
+        blocks_flush(h);
         if (boot.builtin_sbi)
             sbi_boot_hart(h, boot.entry, boot.fdt_addr);
     }
@@ -92,6 +93,14 @@ int vm_create(const struct vm_config *config, struct vm **out)
         if (!vm->harts[i].blocks) {
             ret = -ENOMEM;
             goto fail;
+        }
+        if (vm->config.jit) {
+            vm->harts[i].translator = jit_create(&vm->harts[i], vm->config.jit_threshold,
+                                                 JIT_DEFAULT_CACHE_BYTES, vm->config.perf_map);
+            if (!vm->harts[i].translator) {
+                ret = -ENOMEM;
+                goto fail;
+            }
         }
     }
     ret = vm_boot(vm);
@@ -154,6 +163,8 @@ void vm_print_stats(struct vm *vm)
                 s->tlb_hits, s->tlb_misses, s->tlb_flushes);
         fprintf(stderr, "  blocks decoded %" PRIu64 ", decode cache flushes %" PRIu64 "\n",
                 s->blocks_decoded, s->block_cache_flushes);
+        if (h->translator)
+            jit_print_stats(h->translator, h, stderr);
         sbi_print_stats(h, stderr);
     }
     for (unsigned i = 0; i < m->bus.nmmio; i++)
@@ -167,8 +178,10 @@ void vm_destroy(struct vm *vm)
         return;
     chr_stdio_set_quit_handler(NULL, NULL);
     if (vm->harts) {
-        for (unsigned i = 0; i < vm->machine.nharts; i++)
+        for (unsigned i = 0; i < vm->machine.nharts; i++) {
+            jit_destroy(vm->harts[i].translator);
             blocks_destroy(vm->harts[i].blocks);
+        }
         free(vm->harts);
     }
     machine_destroy(&vm->machine);

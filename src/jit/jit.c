@@ -1,0 +1,211 @@
+/*
+ * jit.c - the translator's runtime: its code cache and entry/exit stubs, the
+ * hook into the dispatch loop (translate, enter, flush), chaining, the
+ * indirect-jump lookup, the perf map and statistics. Code generation is in
+ * translate.c.
+ *
+ * Chaining: an exit to a pc on the same guest page as its block is a 4-byte
+ * aligned `jmp rel32` that first leads to the exit_chain stub. When the
+ * dispatch loop's very next step is entering the translation of that pc (same
+ * pc, nothing retired in between, no flush), the jump is patched to go there
+ * directly. Same page means same physical page whatever virtual address the
+ * code runs at, so the link stays right when mappings change; the target still
+ * checks its page generation and the interrupt poll on every entry.
+ */
+#include "jit/jit.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jit/jit_internal.h"
+#include "jit/x86_emit.h"
+#include "lib/compiler.h"
+#include "lib/log.h"
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Callee-saved registers the translated code may use, saved by the enter stub. */
+static const enum x86_reg saved_regs[] = { X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R14, X86_R15 };
+
+/* Writes the stubs at the start of the (empty) buffer. */
+static void emit_stubs(struct jit *j)
+{
+    struct x86_buf b;
+    x86_buf_init(&b, j->cb.rw, j->cb.rx, j->cb.size);
+
+    /* enter(h, code): six pushes after the return address leave RSP 8 mod 16;
+     * one more slot aligns it for the calls translated code makes. */
+    j->enter_code = (int (*)(struct hart *, const void *))(uintptr_t)x86_exec_ptr(&b);
+    for (size_t i = 0; i < ARRAY_SIZE(saved_regs); i++)
+        x86_push(&b, saved_regs[i]);
+    x86_alu_ri(&b, X86_SUB, true, X86_RSP, 8);
+    x86_mov_rr(&b, true, X86_RBX, X86_RDI);
+    x86_jmp_r(&b, X86_RSI);
+
+    const uint8_t *epilogue = x86_exec_ptr(&b);
+    x86_alu_ri(&b, X86_ADD, true, X86_RSP, 8);
+    for (size_t i = ARRAY_SIZE(saved_regs); i-- > 0;)
+        x86_pop(&b, saved_regs[i]);
+    x86_ret(&b);
+
+    j->exit_normal = x86_exec_ptr(&b);
+    x86_mov_ri(&b, X86_RAX, JIT_EXIT_NORMAL);
+    x86_jmp_abs(&b, epilogue);
+
+    j->exit_exception = x86_exec_ptr(&b);
+    x86_mov_ri(&b, X86_RAX, JIT_EXIT_EXCEPTION);
+    x86_jmp_abs(&b, epilogue);
+
+    j->exit_chain = x86_exec_ptr(&b);
+    x86_store(&b, 8, x86_mem(X86_RBX, offsetof(struct hart, jit_exit_slot)), X86_RAX);
+    x86_mov_ri(&b, X86_RAX, JIT_EXIT_CHAIN);
+    x86_jmp_abs(&b, epilogue);
+
+    /* The translation of h->pc if there is one, without going back to the loop. */
+    j->lookup_jump = x86_exec_ptr(&b);
+    x86_mov_rr(&b, true, X86_RDI, X86_RBX);
+    x86_load(&b, 8, false, X86_RSI, x86_mem(X86_RBX, offsetof(struct hart, pc)));
+    x86_call_abs(&b, (const void *)jit_lookup);
+    x86_test_rr(&b, true, X86_RAX, X86_RAX);
+    uint8_t *miss = x86_jcc_rel32(&b, X86_CC_E);
+    x86_jmp_r(&b, X86_RAX);
+    if (miss)
+        x86_patch_rel32(miss, b.exec_delta, j->exit_normal);
+
+    j->cb.used = (x86_buf_used(&b) + 63) & ~(size_t)63;
+}
+
+const void *jit_lookup(struct hart *h, uint64_t pc)
+{
+    struct jit *j = (struct jit *)h->translator;
+    const struct jcache_entry *je = &h->jcache[(pc >> 1) & (JCACHE_SIZE - 1)];
+    j->stats.lookups++;
+    if (je->pc != pc || je->fetch_idx != h->fetch_idx)
+        return NULL;
+    const struct block *b = je->block;
+    if (!b->jit_code || b->gen != __atomic_load_n(b->page_gen, __ATOMIC_ACQUIRE))
+        return NULL;
+    j->stats.lookup_hits++;
+    return b->jit_code;
+}
+
+static void jit_flush(struct translator *t)
+{
+    struct jit *j = (struct jit *)t;
+    j->cb.used = 0;
+    emit_stubs(j);
+    j->epoch++;
+    j->pending_slot = NULL;
+    j->stats.flushes++;
+}
+
+static void jit_translate(struct translator *t, struct hart *h, struct block *b)
+{
+    struct jit *j = (struct jit *)t;
+    if (j->cb.size - j->cb.used < JIT_MAX_BLOCK_BYTES) {
+        blocks_flush(h); /* drops b too; the loop decodes it again */
+        return;
+    }
+    uint64_t t0 = now_ns();
+    size_t start = j->cb.used;
+    size_t size = jit_emit_block(j, b);
+    if (!size) {
+        blocks_flush(h);
+        return;
+    }
+    b->jit_code = j->cb.rx + start;
+    j->cb.used = (start + size + 15) & ~(size_t)15;
+    j->stats.blocks_translated++;
+    j->stats.bytes_emitted += size;
+    if (j->perf_map)
+        fprintf(j->perf_map, "%lx %zx rvmm-guest-%" PRIx64 "\n", (unsigned long)(uintptr_t)b->jit_code,
+                size, h->pc);
+    j->stats.translate_ns += now_ns() - t0;
+}
+
+static int jit_enter(struct translator *t, struct hart *h, const void *code)
+{
+    struct jit *j = (struct jit *)t;
+    if (j->pending_slot && j->pending_pc == h->pc && j->pending_instret == h->instret &&
+        j->pending_epoch == j->epoch) {
+        if (x86_patch_rel32(j->pending_slot, code_buffer_exec_delta(&j->cb), code))
+            j->stats.chains_linked++;
+    }
+    j->pending_slot = NULL;
+    int r = j->enter_code(h, code);
+    if (r == JIT_EXIT_CHAIN) {
+        j->pending_slot = h->jit_exit_slot;
+        j->pending_pc = h->pc;
+        j->pending_instret = h->instret;
+        j->pending_epoch = j->epoch;
+        r = JIT_EXIT_NORMAL;
+    }
+    return r;
+}
+
+struct translator *jit_create(struct hart *h, unsigned threshold, size_t cache_bytes,
+                              bool perf_map)
+{
+    struct jit *j = calloc(1, sizeof(*j));
+    if (!j) {
+        log_error("jit: out of memory");
+        return NULL;
+    }
+    int ret = code_buffer_init(&j->cb, cache_bytes);
+    if (ret) {
+        log_error("jit: cannot map %zu bytes of code cache: %s", cache_bytes, strerror(-ret));
+        free(j);
+        return NULL;
+    }
+    j->base = (struct translator){ threshold, jit_translate, jit_enter, jit_flush };
+    j->h = h;
+    j->has_lzcnt_tzcnt = x86_cpu_has_lzcnt_tzcnt();
+    j->has_popcnt = x86_cpu_has_popcnt();
+    emit_stubs(j);
+    if (perf_map) {
+        char path[64];
+        snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+        j->perf_map = fopen(path, "a");
+        if (!j->perf_map)
+            log_error("jit: --perf-map: cannot open %s: %s", path, strerror(errno));
+        else
+            setvbuf(j->perf_map, NULL, _IOLBF, 0);
+    }
+    return &j->base;
+}
+
+void jit_destroy(struct translator *t)
+{
+    struct jit *j = (struct jit *)t;
+    if (!j)
+        return;
+    if (j->perf_map)
+        fclose(j->perf_map);
+    code_buffer_destroy(&j->cb);
+    free(j);
+}
+
+void jit_print_stats(const struct translator *t, const struct hart *h, FILE *out)
+{
+    const struct jit *j = (const struct jit *)t;
+    const struct jit_stats *s = &j->stats;
+    uint64_t translated = h->stats.insns_translated;
+    uint64_t all = h->instret ? h->instret : 1;
+    fprintf(out, "  jit blocks translated %" PRIu64 ", code bytes %" PRIu64 " (cache %zu of %zu in use)\n",
+            s->blocks_translated, s->bytes_emitted, j->cb.used, j->cb.size);
+    fprintf(out, "  jit chains linked %" PRIu64 ", indirect lookups %" PRIu64 " (%" PRIu64 " hits), flushes %" PRIu64 "\n",
+            s->chains_linked, s->lookups, s->lookup_hits, s->flushes);
+    fprintf(out, "  jit time translating %.3f ms\n", (double)s->translate_ns / 1e6);
+    fprintf(out, "  jit instructions in translated code %" PRIu64 " (%.1f%%), stepped by helpers %" PRIu64 "\n",
+            translated, 100.0 * (double)translated / (double)all, h->stats.insns_stepped);
+}

@@ -1,0 +1,64 @@
+/*
+ * jit_internal.h - what the translator's runtime (jit.c) and its code
+ * generator (translate.c) share.
+ *
+ * Translated code runs with RBX = the hart and h->pc = the guest pc of the
+ * block it is in (so code is independent of the virtual address it runs at:
+ * every pc-relative value is h->pc + an offset). It leaves through one of the
+ * runtime's stubs, which return a JIT_EXIT_* to the dispatch loop.
+ */
+#ifndef RVMM_JIT_JIT_INTERNAL_H
+#define RVMM_JIT_JIT_INTERNAL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "interp/blocks.h"
+#include "jit/code_buffer.h"
+#include "jit/jit.h"
+
+/* A chainable exit: RAX holds the write address of the jump to patch. */
+#define JIT_EXIT_CHAIN 2
+
+/* The most code one block can need (64 instructions, hot and cold paths). */
+#define JIT_MAX_BLOCK_BYTES (24u << 10)
+
+struct jit_stats {
+    uint64_t blocks_translated;
+    uint64_t bytes_emitted;
+    uint64_t chains_linked;
+    uint64_t lookups, lookup_hits;
+    uint64_t flushes;
+    uint64_t translate_ns;
+};
+
+struct jit {
+    struct translator base; /* first: the dispatch loop sees only this */
+    struct hart *h;
+    struct code_buffer cb;
+    bool has_lzcnt_tzcnt, has_popcnt;
+
+    /* Stubs at the start of the code buffer (execute addresses). */
+    int (*enter_code)(struct hart *h, const void *code);
+    const uint8_t *exit_normal;    /* return JIT_EXIT_NORMAL */
+    const uint8_t *exit_exception; /* return JIT_EXIT_EXCEPTION */
+    const uint8_t *exit_chain;     /* record RAX as the exit to link, return JIT_EXIT_CHAIN */
+    const uint8_t *lookup_jump;    /* jump to the translation of h->pc, else exit_normal */
+
+    /* The last chainable exit, linked if the very next block entered is its target. */
+    uint8_t *pending_slot;
+    uint64_t pending_pc, pending_instret, pending_epoch;
+    uint64_t epoch; /* bumped by every flush */
+
+    FILE *perf_map;
+    struct jit_stats stats;
+};
+
+/* translate.c: emits b's translation into the buffer at cb.used; returns its
+ * size in bytes, or 0 if it did not fit. */
+size_t jit_emit_block(struct jit *j, struct block *b);
+
+/* jit.c: called by translated code for indirect jumps. */
+const void *jit_lookup(struct hart *h, uint64_t pc);
+
+#endif

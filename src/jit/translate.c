@@ -1,0 +1,709 @@
+/*
+ * translate.c - one decoded block to x86-64 (see jit_internal.h for the
+ * conventions translated code runs under).
+ *
+ * Layout of a translation: the entry checks (page generation, interrupt poll),
+ * loads of the guest registers this block caches in host registers, the
+ * instructions in order, the exits; then the cold code (TLB misses, faults,
+ * chain stubs) that the hot path reaches by forward jumps.
+ *
+ * Ops the code generator does not emit itself are run by interp_step(), the
+ * interpreter's own handler for that op, after the cached registers are
+ * written back: the same semantics by construction. Guest state is always
+ * exact at those calls and at every exit: h->pc, instret, the registers.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "cpu/mmu.h"
+#include "interp/interp.h"
+#include "jit/jit_internal.h"
+#include "jit/x86_emit.h"
+#include "lib/compiler.h"
+
+_Static_assert(sizeof(struct tlb_entry) == 32, "translated code indexes the TLB by << 5");
+_Static_assert(offsetof(struct tlb_entry, tag) == 0 && offsetof(struct tlb_entry, addend) == 8,
+               "translated code reads tag and addend at these offsets");
+
+#define X_OFF(g) ((int32_t)(offsetof(struct hart, x) + 8u * (g)))
+#define HART(field) x86_mem(X86_RBX, (int32_t)offsetof(struct hart, field))
+
+/* Host registers that hold guest registers: callee-saved, so helper calls keep them. */
+static const enum x86_reg cache_pool[] = { X86_R12, X86_R13, X86_R14, X86_R15, X86_RBP };
+#define CACHE_MIN_USES 2
+
+#define MAX_COLD 256
+
+enum cold_kind { COLD_LOAD, COLD_STORE, COLD_FAULT, COLD_CHAIN };
+
+/* A piece of out-of-line code, emitted after the hot path. */
+struct cold {
+    enum cold_kind kind;
+    uint8_t *from;          /* the rel32 field that jumps here */
+    const uint8_t *resume;  /* where a slow load/store goes back to */
+    uint64_t dirty;         /* guest registers to write back on a fault exit */
+    unsigned pending, pending_mem; /* uncounted instructions and accesses before this one */
+    uint32_t offset;        /* the instruction's byte offset in the block */
+    const struct insn *in;
+};
+
+struct tr {
+    struct jit *j;
+    struct block *b;
+    struct x86_buf buf;
+    unsigned page_offset;    /* of the block's start within its guest page */
+    int8_t host[33];         /* guest register -> host register, or -1 */
+    uint64_t cached;         /* bit g: guest register g lives in host[g] */
+    uint64_t dirty;          /* bit g: host copy newer than h->x[g] */
+    unsigned pending;        /* instructions retired but not yet added to instret */
+    unsigned pending_mem;    /* accesses made but not yet added to the TLB hit count */
+    struct cold cold[MAX_COLD];
+    unsigned ncold;
+    bool cold_overflow;
+};
+
+static struct cold *add_cold(struct tr *t, enum cold_kind kind, uint8_t *from, uint32_t offset,
+                             const struct insn *in)
+{
+    if (t->ncold == MAX_COLD) {
+        t->cold_overflow = true;
+        return &t->cold[0]; /* harmless target; the translation is dropped */
+    }
+    struct cold *c = &t->cold[t->ncold++];
+    *c = (struct cold){ kind, from, NULL, t->dirty, t->pending, t->pending_mem, offset, in };
+    return c;
+}
+
+static void jcc_to(struct tr *t, enum x86_cond cc, const void *target)
+{
+    uint8_t *f = x86_jcc_rel32(&t->buf, cc);
+    if (f)
+        x86_patch_rel32(f, t->buf.exec_delta, target);
+}
+
+/* ---- guest registers ---- */
+
+static void guest_get(struct tr *t, enum x86_reg dst, unsigned g)
+{
+    if (g == 0)
+        x86_mov_ri(&t->buf, dst, 0);
+    else if (t->host[g] >= 0)
+        x86_mov_rr(&t->buf, true, dst, (enum x86_reg)t->host[g]);
+    else
+        x86_load(&t->buf, 8, false, dst, x86_mem(X86_RBX, X_OFF(g)));
+}
+
+/* The host register holding g: its cache register, or `scratch` loaded with it. */
+static enum x86_reg guest_use(struct tr *t, unsigned g, enum x86_reg scratch)
+{
+    if (g != 0 && t->host[g] >= 0)
+        return (enum x86_reg)t->host[g];
+    guest_get(t, scratch, g);
+    return scratch;
+}
+
+static void guest_put(struct tr *t, unsigned g, enum x86_reg src)
+{
+    if (g == 0 || g == HART_X_SINK)
+        return;
+    if (t->host[g] >= 0) {
+        x86_mov_rr(&t->buf, true, (enum x86_reg)t->host[g], src);
+        t->dirty |= 1ull << g;
+    } else {
+        x86_store(&t->buf, 8, x86_mem(X86_RBX, X_OFF(g)), src);
+    }
+}
+
+static void write_back(struct tr *t, uint64_t dirty)
+{
+    for (unsigned g = 1; g < 32; g++)
+        if (dirty & (1ull << g))
+            x86_store(&t->buf, 8, x86_mem(X86_RBX, X_OFF(g)), (enum x86_reg)t->host[g]);
+}
+
+static void reload_cached(struct tr *t)
+{
+    for (unsigned g = 1; g < 32; g++)
+        if (t->cached & (1ull << g))
+            x86_load(&t->buf, 8, false, (enum x86_reg)t->host[g], x86_mem(X86_RBX, X_OFF(g)));
+}
+
+/* Chooses which guest registers live in host registers: the most used ones. */
+static void allocate_registers(struct tr *t)
+{
+    unsigned uses[33] = { 0 };
+    for (unsigned i = 0; i < t->b->ninsns; i++) {
+        const struct insn *in = &t->b->insns[i];
+        uses[in->rd]++;
+        uses[in->rs1]++;
+        uses[in->rs2]++;
+    }
+    memset(t->host, -1, sizeof(t->host));
+    for (size_t k = 0; k < ARRAY_SIZE(cache_pool); k++) {
+        unsigned best = 0;
+        for (unsigned g = 1; g < 32; g++)
+            if (t->host[g] < 0 && uses[g] > uses[best])
+                best = g;
+        if (best == 0 || uses[best] < CACHE_MIN_USES)
+            break;
+        t->host[best] = (int8_t)cache_pool[k];
+        t->cached |= 1ull << best;
+    }
+}
+
+/* ---- counting and exits ---- */
+
+/* Adds what this block retired so far to instret and the statistics. */
+static void emit_commit(struct tr *t, unsigned pending, unsigned pending_mem)
+{
+    if (pending) {
+        x86_alu_mi(&t->buf, X86_ADD, true, HART(instret), (int32_t)pending);
+        x86_alu_mi(&t->buf, X86_ADD, true, HART(stats.insns_translated), (int32_t)pending);
+    }
+    if (pending_mem)
+        x86_alu_mi(&t->buf, X86_ADD, true, HART(stats.tlb_hits), (int32_t)pending_mem);
+}
+
+static void commit_now(struct tr *t)
+{
+    emit_commit(t, t->pending, t->pending_mem);
+    t->pending = 0;
+    t->pending_mem = 0;
+}
+
+/* The exception recorded by a helper is taken at the instruction at `offset`. */
+static void emit_fault_exit(struct tr *t, const struct cold *c)
+{
+    emit_commit(t, c->pending, c->pending_mem);
+    write_back(t, c->dirty);
+    if (c->offset)
+        x86_alu_mi(&t->buf, X86_ADD, true, HART(pc), (int32_t)c->offset);
+    x86_jmp_abs(&t->buf, t->j->exit_exception);
+}
+
+/* Leaves the block for block offset `target` (relative to the block's pc),
+ * all counts included: chained when the target is on the block's page. */
+static void emit_exit_to(struct tr *t, int64_t target)
+{
+    emit_commit(t, t->pending, t->pending_mem);
+    write_back(t, t->dirty);
+    if (target)
+        x86_alu_mi(&t->buf, X86_ADD, true, HART(pc), (int32_t)target);
+    int64_t in_page = (int64_t)t->page_offset + target;
+    if (in_page >= 0 && in_page < (int64_t)GUEST_PAGE_SIZE) {
+        uint8_t *slot = x86_jmp_rel32_aligned(&t->buf);
+        if (slot)
+            add_cold(t, COLD_CHAIN, slot, 0, NULL);
+    } else {
+        x86_jmp_abs(&t->buf, t->j->lookup_jump);
+    }
+}
+
+/* ---- instructions ---- */
+
+static void emit_step(struct tr *t, const struct insn *in, uint32_t offset)
+{
+    commit_now(t);
+    write_back(t, t->dirty);
+    t->dirty = 0;
+    x86_mov_rr(&t->buf, true, X86_RDI, X86_RBX);
+    x86_mov_ri(&t->buf, X86_RSI, (uint64_t)(uintptr_t)in);
+    x86_load(&t->buf, 8, false, X86_RDX, HART(pc));
+    if (offset)
+        x86_alu_ri(&t->buf, X86_ADD, true, X86_RDX, (int32_t)offset);
+    x86_call_abs(&t->buf, (const void *)interp_step);
+    reload_cached(t);
+    if (insn_flags[in->op] & INSN_END) {
+        /* It ended the block: h->pc is set, or an exception is raised at this instruction. */
+        x86_alu_ri(&t->buf, X86_CMP, false, X86_RAX, INTERP_STEP_EXCEPTION);
+        uint8_t *f = x86_jcc_rel32(&t->buf, X86_CC_E);
+        add_cold(t, COLD_FAULT, f, offset, in);
+        x86_jmp_abs(&t->buf, t->j->exit_normal);
+    } else {
+        x86_test_rr(&t->buf, false, X86_RAX, X86_RAX);
+        uint8_t *f = x86_jcc_rel32(&t->buf, X86_CC_NE);
+        add_cold(t, COLD_FAULT, f, offset, in);
+    }
+}
+
+/* RSI = rs1 + imm, the access's virtual address. */
+static void emit_address(struct tr *t, const struct insn *in)
+{
+    if (in->rs1 != 0 && t->host[in->rs1] >= 0)
+        x86_lea(&t->buf, true, X86_RSI, x86_mem((enum x86_reg)t->host[in->rs1], in->imm));
+    else {
+        guest_get(t, X86_RSI, in->rs1);
+        if (in->imm)
+            x86_alu_ri(&t->buf, X86_ADD, true, X86_RSI, in->imm);
+    }
+}
+
+/*
+ * The inline TLB hit path: RAX = the entry for RSI's page in tlb_data_read or
+ * _write; the tag compare uses the access's last byte, so an access crossing
+ * into the next page misses too. On a hit RSI becomes the host address.
+ */
+static uint8_t *emit_tlb_lookup(struct tr *t, size_t table_off, unsigned size)
+{
+    struct x86_buf *b = &t->buf;
+    x86_mov_rr(b, false, X86_RAX, X86_RSI);
+    x86_shift_ri(b, X86_SHR, false, X86_RAX, GUEST_PAGE_SHIFT);
+    x86_alu_ri(b, X86_AND, false, X86_RAX, TLB_SIZE - 1);
+    x86_shift_ri(b, X86_SHL, false, X86_RAX, 5);
+    x86_alu_rm(b, X86_ADD, true, X86_RAX, x86_mem(X86_RBX, (int32_t)table_off));
+    x86_lea(b, true, X86_RCX, x86_mem(X86_RSI, (int32_t)size - 1));
+    x86_alu_ri(b, X86_AND, true, X86_RCX, -(int32_t)GUEST_PAGE_SIZE);
+    x86_alu_rm(b, X86_CMP, true, X86_RCX, x86_mem(X86_RAX, 0));
+    uint8_t *miss = x86_jcc_rel32(b, X86_CC_NE);
+    x86_alu_rm(b, X86_ADD, true, X86_RSI, x86_mem(X86_RAX, 8));
+    return miss;
+}
+
+static void emit_load(struct tr *t, const struct insn *in, uint32_t offset, unsigned size, bool sign)
+{
+    emit_address(t, in);
+    uint8_t *miss = emit_tlb_lookup(t, offsetof(struct hart, tlb_data_read), size);
+    struct cold *c = add_cold(t, COLD_LOAD, miss, offset, in);
+    x86_load(&t->buf, size, sign, X86_RAX, x86_mem(X86_RSI, 0));
+    c->resume = x86_exec_ptr(&t->buf);
+    guest_put(t, in->rd, X86_RAX);
+    t->pending++;
+    t->pending_mem++;
+}
+
+static void emit_store(struct tr *t, const struct insn *in, uint32_t offset, unsigned size)
+{
+    emit_address(t, in);
+    uint8_t *miss = emit_tlb_lookup(t, offsetof(struct hart, tlb_data_write), size);
+    struct cold *c = add_cold(t, COLD_STORE, miss, offset, in);
+    enum x86_reg v = guest_use(t, in->rs2, X86_RDX);
+    x86_store(&t->buf, size, x86_mem(X86_RSI, 0), v);
+    c->resume = x86_exec_ptr(&t->buf);
+    t->pending++;
+    t->pending_mem++;
+}
+
+static void emit_cold(struct tr *t, struct cold *c)
+{
+    struct x86_buf *b = &t->buf;
+    if (c->from)
+        x86_patch_rel32(c->from, b->exec_delta, x86_exec_ptr(b));
+    switch (c->kind) {
+    case COLD_CHAIN:
+        /* Until linked: tell the loop which jump to patch. */
+        x86_mov_ri(b, X86_RAX, (uint64_t)(uintptr_t)c->from);
+        x86_jmp_abs(b, t->j->exit_chain);
+        return;
+    case COLD_FAULT:
+        emit_fault_exit(t, c);
+        return;
+    case COLD_LOAD:
+    case COLD_STORE: {
+        unsigned size = 0;
+        bool sign = false;
+        switch (c->in->op) {
+        case OP_LB: size = 1; sign = true; break;
+        case OP_LH: size = 2; sign = true; break;
+        case OP_LW: size = 4; sign = true; break;
+        case OP_LD: size = 8; break;
+        case OP_LBU: size = 1; break;
+        case OP_LHU: size = 2; break;
+        case OP_LWU: size = 4; break;
+        case OP_SB: size = 1; break;
+        case OP_SH: size = 2; break;
+        case OP_SW: size = 4; break;
+        case OP_SD: size = 8; break;
+        }
+        /* RSI still holds the virtual address; the miss was counted as a hit. */
+        x86_alu_mi(b, X86_SUB, true, HART(stats.tlb_hits), 1);
+        x86_mov_rr(b, true, X86_RDI, X86_RBX);
+        x86_mov_ri(b, X86_RDX, size);
+        if (c->kind == COLD_LOAD) {
+            x86_lea(b, true, X86_RCX, HART(jit_scratch));
+            x86_call_abs(b, (const void *)mmu_load_slow);
+        } else {
+            guest_get(t, X86_RCX, c->in->rs2);
+            x86_call_abs(b, (const void *)mmu_store_slow);
+        }
+        x86_test_rr(b, false, X86_RAX, X86_RAX);
+        uint8_t *ok = x86_jcc_rel32(b, X86_CC_E);
+        c->pending_mem++; /* the exit's count includes the access's own decrement */
+        emit_fault_exit(t, c);
+        if (ok)
+            x86_patch_rel32(ok, b->exec_delta, x86_exec_ptr(b));
+        if (c->kind == COLD_LOAD)
+            x86_load(b, size, sign, X86_RAX, HART(jit_scratch));
+        x86_jmp_abs(b, c->resume);
+        return;
+    }
+    }
+}
+
+/* ---- integer operations ---- */
+
+/* rd = rs1 OP rs2 (or OP imm), computed in RAX; 32-bit forms sign-extend. */
+static void emit_alu(struct tr *t, const struct insn *in, enum x86_alu op, bool imm, bool word)
+{
+    guest_get(t, X86_RAX, in->rs1);
+    if (imm)
+        x86_alu_ri(&t->buf, op, !word, X86_RAX, in->imm);
+    else
+        x86_alu_rr(&t->buf, op, !word, X86_RAX, guest_use(t, in->rs2, X86_RCX));
+    if (word)
+        x86_movsx_rr(&t->buf, 4, X86_RAX, X86_RAX);
+    guest_put(t, in->rd, X86_RAX);
+}
+
+static void emit_shift(struct tr *t, const struct insn *in, enum x86_shift op, bool imm, bool word)
+{
+    if (!imm)
+        guest_get(t, X86_RCX, in->rs2);
+    guest_get(t, X86_RAX, in->rs1);
+    if (imm)
+        x86_shift_ri(&t->buf, op, !word, X86_RAX, (uint8_t)in->imm);
+    else
+        x86_shift_cl(&t->buf, op, !word, X86_RAX); /* x86 masks the count as RISC-V does */
+    if (word)
+        x86_movsx_rr(&t->buf, 4, X86_RAX, X86_RAX);
+    guest_put(t, in->rd, X86_RAX);
+}
+
+/* rd = (rs1 <cc> rs2 or imm) ? 1 : 0 */
+static void emit_set(struct tr *t, const struct insn *in, enum x86_cond cc, bool imm)
+{
+    guest_get(t, X86_RAX, in->rs1);
+    if (imm)
+        x86_alu_ri(&t->buf, X86_CMP, true, X86_RAX, in->imm);
+    else
+        x86_alu_rr(&t->buf, X86_CMP, true, X86_RAX, guest_use(t, in->rs2, X86_RCX));
+    x86_setcc_zx(&t->buf, cc, X86_RAX);
+    guest_put(t, in->rd, X86_RAX);
+}
+
+/* rd = cc(rs1, rs2) ? rs2 : rs1 */
+static void emit_select(struct tr *t, const struct insn *in, enum x86_cond cc)
+{
+    guest_get(t, X86_RAX, in->rs1);
+    enum x86_reg r2 = guest_use(t, in->rs2, X86_RCX);
+    x86_alu_rr(&t->buf, X86_CMP, true, X86_RAX, r2);
+    x86_cmov(&t->buf, cc, true, X86_RAX, r2);
+    guest_put(t, in->rd, X86_RAX);
+}
+
+/* rd = rs2 + (rs1 << shift), rs1 zero-extended from 32 bits if `uw` */
+static void emit_shadd(struct tr *t, const struct insn *in, unsigned shift, bool uw)
+{
+    static const unsigned scales[4] = { 1, 2, 4, 8 };
+    guest_get(t, X86_RAX, in->rs1);
+    if (uw)
+        x86_mov_rr(&t->buf, false, X86_RAX, X86_RAX);
+    enum x86_reg r2 = guest_use(t, in->rs2, X86_RCX);
+    x86_lea(&t->buf, true, X86_RAX, x86_mem_idx(r2, X86_RAX, scales[shift], 0));
+    guest_put(t, in->rd, X86_RAX);
+}
+
+/* rd = rs1 OP (1 << index), index from rs2 or the immediate */
+static void emit_bit(struct tr *t, const struct insn *in, enum x86_alu op, bool invert, bool imm)
+{
+    if (imm) {
+        x86_mov_ri(&t->buf, X86_RDX, 1ull << (in->imm & 63));
+    } else {
+        guest_get(t, X86_RCX, in->rs2);
+        x86_mov_ri(&t->buf, X86_RDX, 1);
+        x86_shift_cl(&t->buf, X86_SHL, true, X86_RDX);
+    }
+    if (invert)
+        x86_not(&t->buf, true, X86_RDX);
+    guest_get(t, X86_RAX, in->rs1);
+    x86_alu_rr(&t->buf, op, true, X86_RAX, X86_RDX);
+    guest_put(t, in->rd, X86_RAX);
+}
+
+static void emit_pc_relative(struct tr *t, enum x86_reg dst, int64_t value)
+{
+    x86_load(&t->buf, 8, false, dst, HART(pc));
+    if (value == (int32_t)value) {
+        if (value)
+            x86_alu_ri(&t->buf, X86_ADD, true, dst, (int32_t)value);
+    } else {
+        x86_mov_ri(&t->buf, X86_RCX, (uint64_t)value);
+        x86_alu_rr(&t->buf, X86_ADD, true, dst, X86_RCX);
+    }
+}
+
+static void emit_branch(struct tr *t, const struct insn *in, uint32_t offset, enum x86_cond cc)
+{
+    enum x86_reg r1 = guest_use(t, in->rs1, X86_RAX);
+    enum x86_reg r2 = guest_use(t, in->rs2, X86_RCX);
+    x86_alu_rr(&t->buf, X86_CMP, true, r1, r2);
+    uint8_t *taken = x86_jcc_rel32(&t->buf, cc);
+    t->pending++;
+    emit_exit_to(t, (int64_t)offset + in->len);
+    if (taken)
+        x86_patch_rel32(taken, t->buf.exec_delta, x86_exec_ptr(&t->buf));
+    emit_exit_to(t, (int64_t)offset + in->imm);
+}
+
+/* Emits `in` natively if the code generator knows it; false leaves it to interp_step. */
+static bool emit_native(struct tr *t, const struct insn *in, uint32_t offset)
+{
+    struct x86_buf *b = &t->buf;
+    switch (in->op) {
+    case OP_LUI:
+        x86_mov_ri(b, X86_RAX, (uint64_t)(int64_t)in->imm);
+        guest_put(t, in->rd, X86_RAX);
+        break;
+    case OP_AUIPC:
+        emit_pc_relative(t, X86_RAX, (int64_t)offset + in->imm);
+        guest_put(t, in->rd, X86_RAX);
+        break;
+    case OP_ADDI: emit_alu(t, in, X86_ADD, true, false); break;
+    case OP_XORI: emit_alu(t, in, X86_XOR, true, false); break;
+    case OP_ORI: emit_alu(t, in, X86_OR, true, false); break;
+    case OP_ANDI: emit_alu(t, in, X86_AND, true, false); break;
+    case OP_ADDIW: emit_alu(t, in, X86_ADD, true, true); break;
+    case OP_ADD: emit_alu(t, in, X86_ADD, false, false); break;
+    case OP_SUB: emit_alu(t, in, X86_SUB, false, false); break;
+    case OP_XOR: emit_alu(t, in, X86_XOR, false, false); break;
+    case OP_OR: emit_alu(t, in, X86_OR, false, false); break;
+    case OP_AND: emit_alu(t, in, X86_AND, false, false); break;
+    case OP_ADDW: emit_alu(t, in, X86_ADD, false, true); break;
+    case OP_SUBW: emit_alu(t, in, X86_SUB, false, true); break;
+    case OP_SLTI: emit_set(t, in, X86_CC_L, true); break;
+    case OP_SLTIU: emit_set(t, in, X86_CC_B, true); break;
+    case OP_SLT: emit_set(t, in, X86_CC_L, false); break;
+    case OP_SLTU: emit_set(t, in, X86_CC_B, false); break;
+    case OP_SLLI: emit_shift(t, in, X86_SHL, true, false); break;
+    case OP_SRLI: emit_shift(t, in, X86_SHR, true, false); break;
+    case OP_SRAI: emit_shift(t, in, X86_SAR, true, false); break;
+    case OP_SLLIW: emit_shift(t, in, X86_SHL, true, true); break;
+    case OP_SRLIW: emit_shift(t, in, X86_SHR, true, true); break;
+    case OP_SRAIW: emit_shift(t, in, X86_SAR, true, true); break;
+    case OP_SLL: emit_shift(t, in, X86_SHL, false, false); break;
+    case OP_SRL: emit_shift(t, in, X86_SHR, false, false); break;
+    case OP_SRA: emit_shift(t, in, X86_SAR, false, false); break;
+    case OP_SLLW: emit_shift(t, in, X86_SHL, false, true); break;
+    case OP_SRLW: emit_shift(t, in, X86_SHR, false, true); break;
+    case OP_SRAW: emit_shift(t, in, X86_SAR, false, true); break;
+    case OP_ROL: emit_shift(t, in, X86_ROL, false, false); break;
+    case OP_ROR: emit_shift(t, in, X86_ROR, false, false); break;
+    case OP_RORI: emit_shift(t, in, X86_ROR, true, false); break;
+    case OP_ROLW: emit_shift(t, in, X86_ROL, false, true); break;
+    case OP_RORW: emit_shift(t, in, X86_ROR, false, true); break;
+    case OP_RORIW: emit_shift(t, in, X86_ROR, true, true); break;
+    case OP_FENCE: break;
+
+    case OP_MUL:
+    case OP_MULW: {
+        bool word = in->op == OP_MULW;
+        guest_get(t, X86_RAX, in->rs1);
+        x86_imul_rr(b, !word, X86_RAX, guest_use(t, in->rs2, X86_RCX));
+        if (word)
+            x86_movsx_rr(b, 4, X86_RAX, X86_RAX);
+        guest_put(t, in->rd, X86_RAX);
+        break;
+    }
+    case OP_MULH:
+    case OP_MULHU:
+    case OP_MULHSU: {
+        guest_get(t, X86_RAX, in->rs1);
+        enum x86_reg r2 = guest_use(t, in->rs2, X86_RCX);
+        if (in->op == OP_MULH)
+            x86_imul1_r(b, true, r2);
+        else
+            x86_mul_r(b, true, r2);
+        if (in->op == OP_MULHSU) {
+            /* signed x unsigned high half = unsigned high half - (rs1 < 0 ? rs2 : 0) */
+            guest_get(t, X86_RAX, in->rs1);
+            x86_shift_ri(b, X86_SAR, true, X86_RAX, 63);
+            x86_alu_rr(b, X86_AND, true, X86_RAX, r2);
+            x86_alu_rr(b, X86_SUB, true, X86_RDX, X86_RAX);
+        }
+        guest_put(t, in->rd, X86_RDX);
+        break;
+    }
+
+    case OP_ADD_UW: emit_shadd(t, in, 0, true); break;
+    case OP_SH1ADD: emit_shadd(t, in, 1, false); break;
+    case OP_SH2ADD: emit_shadd(t, in, 2, false); break;
+    case OP_SH3ADD: emit_shadd(t, in, 3, false); break;
+    case OP_SH1ADD_UW: emit_shadd(t, in, 1, true); break;
+    case OP_SH2ADD_UW: emit_shadd(t, in, 2, true); break;
+    case OP_SH3ADD_UW: emit_shadd(t, in, 3, true); break;
+    case OP_SLLI_UW:
+        guest_get(t, X86_RAX, in->rs1);
+        x86_mov_rr(b, false, X86_RAX, X86_RAX);
+        x86_shift_ri(b, X86_SHL, true, X86_RAX, (uint8_t)in->imm);
+        guest_put(t, in->rd, X86_RAX);
+        break;
+
+    case OP_ANDN:
+    case OP_ORN:
+        guest_get(t, X86_RAX, in->rs2);
+        x86_not(b, true, X86_RAX);
+        x86_alu_rr(b, in->op == OP_ANDN ? X86_AND : X86_OR, true, X86_RAX,
+                   guest_use(t, in->rs1, X86_RCX));
+        guest_put(t, in->rd, X86_RAX);
+        break;
+    case OP_XNOR:
+        guest_get(t, X86_RAX, in->rs1);
+        x86_alu_rr(b, X86_XOR, true, X86_RAX, guest_use(t, in->rs2, X86_RCX));
+        x86_not(b, true, X86_RAX);
+        guest_put(t, in->rd, X86_RAX);
+        break;
+    case OP_MAX: emit_select(t, in, X86_CC_L); break;
+    case OP_MIN: emit_select(t, in, X86_CC_G); break;
+    case OP_MAXU: emit_select(t, in, X86_CC_B); break;
+    case OP_MINU: emit_select(t, in, X86_CC_A); break;
+    case OP_SEXT_B:
+    case OP_SEXT_H:
+    case OP_ZEXT_H: {
+        enum x86_reg r = guest_use(t, in->rs1, X86_RCX);
+        if (in->op == OP_ZEXT_H)
+            x86_movzx_rr(b, 2, X86_RAX, r);
+        else
+            x86_movsx_rr(b, in->op == OP_SEXT_B ? 1 : 2, X86_RAX, r);
+        guest_put(t, in->rd, X86_RAX);
+        break;
+    }
+    case OP_REV8:
+        guest_get(t, X86_RAX, in->rs1);
+        x86_bswap(b, true, X86_RAX);
+        guest_put(t, in->rd, X86_RAX);
+        break;
+    case OP_CLZ: case OP_CLZW: case OP_CTZ: case OP_CTZW:
+        if (!t->j->has_lzcnt_tzcnt)
+            return false;
+        {
+            bool word = in->op == OP_CLZW || in->op == OP_CTZW;
+            enum x86_reg r = guest_use(t, in->rs1, X86_RCX);
+            if (in->op == OP_CLZ || in->op == OP_CLZW)
+                x86_lzcnt(b, !word, X86_RAX, r); /* 64 or 32 for zero, as RISC-V */
+            else
+                x86_tzcnt(b, !word, X86_RAX, r);
+            guest_put(t, in->rd, X86_RAX);
+        }
+        break;
+    case OP_CPOP: case OP_CPOPW:
+        if (!t->j->has_popcnt)
+            return false;
+        x86_popcnt(b, in->op == OP_CPOP, X86_RAX, guest_use(t, in->rs1, X86_RCX));
+        guest_put(t, in->rd, X86_RAX);
+        break;
+
+    case OP_BSET: emit_bit(t, in, X86_OR, false, false); break;
+    case OP_BSETI: emit_bit(t, in, X86_OR, false, true); break;
+    case OP_BCLR: emit_bit(t, in, X86_AND, true, false); break;
+    case OP_BCLRI: emit_bit(t, in, X86_AND, true, true); break;
+    case OP_BINV: emit_bit(t, in, X86_XOR, false, false); break;
+    case OP_BINVI: emit_bit(t, in, X86_XOR, false, true); break;
+    case OP_BEXT:
+    case OP_BEXTI:
+        if (in->op == OP_BEXT)
+            guest_get(t, X86_RCX, in->rs2);
+        guest_get(t, X86_RAX, in->rs1);
+        if (in->op == OP_BEXT)
+            x86_shift_cl(b, X86_SHR, true, X86_RAX);
+        else
+            x86_shift_ri(b, X86_SHR, true, X86_RAX, (uint8_t)in->imm);
+        x86_alu_ri(b, X86_AND, false, X86_RAX, 1);
+        guest_put(t, in->rd, X86_RAX);
+        break;
+
+    case OP_CZERO_EQZ:
+    case OP_CZERO_NEZ: {
+        guest_get(t, X86_RAX, in->rs1);
+        x86_mov_ri(b, X86_RDX, 0);
+        enum x86_reg r2 = guest_use(t, in->rs2, X86_RCX);
+        x86_test_rr(b, true, r2, r2);
+        x86_cmov(b, in->op == OP_CZERO_EQZ ? X86_CC_E : X86_CC_NE, true, X86_RAX, X86_RDX);
+        guest_put(t, in->rd, X86_RAX);
+        break;
+    }
+
+    case OP_LB: emit_load(t, in, offset, 1, true); return true;
+    case OP_LH: emit_load(t, in, offset, 2, true); return true;
+    case OP_LW: emit_load(t, in, offset, 4, true); return true;
+    case OP_LD: emit_load(t, in, offset, 8, false); return true;
+    case OP_LBU: emit_load(t, in, offset, 1, false); return true;
+    case OP_LHU: emit_load(t, in, offset, 2, false); return true;
+    case OP_LWU: emit_load(t, in, offset, 4, false); return true;
+    case OP_SB: emit_store(t, in, offset, 1); return true;
+    case OP_SH: emit_store(t, in, offset, 2); return true;
+    case OP_SW: emit_store(t, in, offset, 4); return true;
+    case OP_SD: emit_store(t, in, offset, 8); return true;
+
+    case OP_JAL:
+        emit_pc_relative(t, X86_RAX, (int64_t)offset + in->len);
+        guest_put(t, in->rd, X86_RAX);
+        t->pending++;
+        emit_exit_to(t, (int64_t)offset + in->imm);
+        return true;
+    case OP_JALR:
+        /* The target first: rd may be rs1. */
+        guest_get(t, X86_RSI, in->rs1);
+        if (in->imm)
+            x86_alu_ri(b, X86_ADD, true, X86_RSI, in->imm);
+        x86_alu_ri(b, X86_AND, true, X86_RSI, -2);
+        emit_pc_relative(t, X86_RAX, (int64_t)offset + in->len);
+        guest_put(t, in->rd, X86_RAX);
+        t->pending++;
+        emit_commit(t, t->pending, t->pending_mem);
+        write_back(t, t->dirty);
+        x86_store(b, 8, HART(pc), X86_RSI);
+        x86_jmp_abs(b, t->j->lookup_jump);
+        return true;
+    case OP_BEQ: emit_branch(t, in, offset, X86_CC_E); return true;
+    case OP_BNE: emit_branch(t, in, offset, X86_CC_NE); return true;
+    case OP_BLT: emit_branch(t, in, offset, X86_CC_L); return true;
+    case OP_BGE: emit_branch(t, in, offset, X86_CC_GE); return true;
+    case OP_BLTU: emit_branch(t, in, offset, X86_CC_B); return true;
+    case OP_BGEU: emit_branch(t, in, offset, X86_CC_AE); return true;
+    case OP_BLOCK_END:
+        emit_exit_to(t, offset);
+        return true;
+    default:
+        return false;
+    }
+    t->pending++;
+    return true;
+}
+
+size_t jit_emit_block(struct jit *j, struct block *b)
+{
+    static _Thread_local struct tr t; /* large (cold records): not on the stack */
+    memset(&t, 0, sizeof(t));
+    t.j = j;
+    t.b = b;
+    t.page_offset = (unsigned)(b->pa & (GUEST_PAGE_SIZE - 1));
+    x86_buf_init(&t.buf, j->cb.rw + j->cb.used, j->cb.rx + j->cb.used, j->cb.size - j->cb.used);
+    struct x86_buf *buf = &t.buf;
+
+    /* Entry: a stale translation (its page was written) or a due poll returns to the loop. */
+    x86_mov_ri(buf, X86_RAX, (uint64_t)(uintptr_t)b->page_gen);
+    x86_alu_mi(buf, X86_CMP, false, x86_mem(X86_RAX, 0), (int32_t)b->gen);
+    jcc_to(&t, X86_CC_NE, j->exit_normal);
+    x86_alu_mi(buf, X86_SUB, false, HART(poll_countdown), 1);
+    jcc_to(&t, X86_CC_S, j->exit_normal);
+    x86_load(buf, 8, false, X86_RAX, HART(wires));
+    x86_alu_mi(buf, X86_CMP, false, x86_mem(X86_RAX, offsetof(struct hart_wires, kick)), 0);
+    jcc_to(&t, X86_CC_NE, j->exit_normal);
+
+    allocate_registers(&t);
+    reload_cached(&t);
+
+    uint32_t offset = 0;
+    for (unsigned i = 0; i <= b->ninsns; i++) {
+        const struct insn *in = &b->insns[i];
+        if (!emit_native(&t, in, offset))
+            emit_step(&t, in, offset);
+        if (insn_flags[in->op] & INSN_END || in->op == OP_BLOCK_END)
+            break;
+        offset += in->len;
+    }
+    for (unsigned i = 0; i < t.ncold; i++)
+        emit_cold(&t, &t.cold[i]);
+    if (buf->overflow || t.cold_overflow)
+        return 0;
+    return x86_buf_used(buf);
+}
