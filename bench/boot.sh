@@ -18,11 +18,14 @@ best() {
     done
     echo "$best"
 }
-t_rvmm=$(best "$RVMM" run --mem 256M --kernel "$KERNEL" --initrd "$INITRD" --append "console=ttyS0 rvmm.test=boot")
+rvmm_args=(run --mem 256M --kernel "$KERNEL" --initrd "$INITRD" --append "console=ttyS0 rvmm.test=boot")
+t_jit=$(best "$RVMM" "${rvmm_args[@]}")
+t_interp=$(best "$RVMM" "${rvmm_args[@]}" --jit off)
 t_qemu=$(best qemu-system-riscv64 -M virt -m 256M -nographic "${args[@]}")
-awk -v r="$t_rvmm" -v q="$t_qemu" 'BEGIN {
+awk -v j="$t_jit" -v r="$t_interp" -v q="$t_qemu" 'BEGIN {
     printf "Linux boot to RVMM-BOOT-OK (best of runs)\n"
-    printf "  rvmm (interpreter, built-in SBI): %6.3f s\n", r
+    printf "  rvmm (translator, built-in SBI):  %6.3f s\n", j
+    printf "  rvmm --jit off (interpreter):     %6.3f s\n", r
     printf "  qemu 7.2 (TCG, OpenSBI):          %6.3f s\n", q
-    printf "  rvmm time / qemu time:            %6.2f\n", r / q
+    printf "  time / qemu time: translator %.2f, interpreter %.2f\n", j / q, r / q
 }'

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Guest MIPS of rvmm's interpreter and of qemu-system-riscv64 (TCG) on the same
+# Guest MIPS of rvmm (translator, and interpreter alone) and of qemu-system-riscv64 (TCG) on the same
 # bare-metal program, in one run, with their ratio. Each machine runs RUNS times;
 # the best time counts (these machines are noisy).
 #   usage: bench/mips.sh [RUNS]     env: RVMM (default build/rvmm), BUILD
@@ -28,12 +28,14 @@ best() { # best wall time in seconds of RUNS runs of the command
     echo "$best"
 }
 
-t_rvmm=$(best "$RVMM" run --bios "$out/loop.elf")
+t_jit=$(best "$RVMM" run --bios "$out/loop.elf")
+t_interp=$(best "$RVMM" run --jit off --bios "$out/loop.elf")
 t_qemu=$(best qemu-system-riscv64 -M virt -bios none -m 128M -nographic -kernel "$out/loop.elf")
 
-awk -v n="$insns" -v r="$t_rvmm" -v q="$t_qemu" 'BEGIN {
+awk -v n="$insns" -v j="$t_jit" -v r="$t_interp" -v q="$t_qemu" 'BEGIN {
     printf "bare-metal loop: %d instructions\n", n
-    printf "  rvmm (interpreter): %7.3f s  %8.1f MIPS\n", r, n / r / 1e6
-    printf "  qemu 7.2 (TCG):     %7.3f s  %8.1f MIPS\n", q, n / q / 1e6
-    printf "  rvmm/qemu speed:    %7.2fx\n", q / r
+    printf "  rvmm (translator):        %7.3f s  %8.1f MIPS\n", j, n / j / 1e6
+    printf "  rvmm --jit off (interp):  %7.3f s  %8.1f MIPS\n", r, n / r / 1e6
+    printf "  qemu 7.2 (TCG):           %7.3f s  %8.1f MIPS\n", q, n / q / 1e6
+    printf "  speed vs qemu: translator %.2fx, interpreter %.2fx\n", q / j, q / r
 }'

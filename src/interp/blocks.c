@@ -64,7 +64,7 @@ static unsigned block_hash(uint64_t pa)
     return (unsigned)((pa >> 1) ^ (pa >> (1 + BLOCK_HASH_BITS))) & (BLOCK_HASH_SIZE - 1);
 }
 
-static struct block *blocks_lookup(struct block_cache *bc, uint64_t pa)
+static struct block *blocks_lookup(struct hart *h, struct block_cache *bc, uint64_t pa)
 {
     struct block **link = &bc->table[block_hash(pa)];
     for (struct block *b = *link; b; link = &b->next, b = b->next) {
@@ -72,7 +72,8 @@ static struct block *blocks_lookup(struct block_cache *bc, uint64_t pa)
             continue;
         if (likely(b->gen == __atomic_load_n(b->page_gen, __ATOMIC_ACQUIRE)))
             return b;
-        *link = b->next; /* stale: its page was written; drop it */
+        *link = b->next; /* stale: its page was written; drop it (and its translation) */
+        h->stats.blocks_invalidated++;
         return NULL;
     }
     return NULL;
@@ -115,7 +116,7 @@ struct block *blocks_get(struct hart *h, uint64_t pc, struct tlb_entry *e)
 {
     struct block_cache *bc = h->blocks;
     uint64_t pa = e->pa_page | (pc & (GUEST_PAGE_SIZE - 1));
-    struct block *b = blocks_lookup(bc, pa);
+    struct block *b = blocks_lookup(h, bc, pa);
     if (likely(b))
         return b;
 

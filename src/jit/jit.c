@@ -71,32 +71,40 @@ static void emit_stubs(struct jit *j)
     x86_mov_ri(&b, X86_RAX, JIT_EXIT_CHAIN);
     x86_jmp_abs(&b, epilogue);
 
-    /* The translation of h->pc if there is one, without going back to the loop. */
+    /*
+     * The translation of h->pc if the jump cache knows it, without going back
+     * to the loop: the C lookup below, inline. The target checks its page
+     * generation on entry, so a stale block is not run.
+     */
+    _Static_assert(sizeof(struct jcache_entry) == 24, "jcache index scaled by 3 << 3");
     j->lookup_jump = x86_exec_ptr(&b);
-    x86_mov_rr(&b, true, X86_RDI, X86_RBX);
+    x86_mov_ri(&b, X86_RDX, (uint64_t)(uintptr_t)&j->stats.lookups);
+    x86_alu_mi(&b, X86_ADD, true, x86_mem(X86_RDX, 0), 1);
     x86_load(&b, 8, false, X86_RSI, x86_mem(X86_RBX, offsetof(struct hart, pc)));
-    x86_call_abs(&b, (const void *)jit_lookup);
+    x86_mov_rr(&b, false, X86_RAX, X86_RSI);
+    x86_shift_ri(&b, X86_SHR, false, X86_RAX, 1);
+    x86_alu_ri(&b, X86_AND, false, X86_RAX, JCACHE_SIZE - 1);
+    x86_lea(&b, true, X86_RAX, x86_mem_idx(X86_RAX, X86_RAX, 2, 0));
+    x86_lea(&b, true, X86_RAX, x86_mem_idx(X86_RBX, X86_RAX, 8, offsetof(struct hart, jcache)));
+    x86_alu_rm(&b, X86_CMP, true, X86_RSI, x86_mem(X86_RAX, offsetof(struct jcache_entry, pc)));
+    uint8_t *miss1 = x86_jcc_rel32(&b, X86_CC_NE);
+    x86_load(&b, 4, false, X86_RCX, x86_mem(X86_RBX, offsetof(struct hart, fetch_idx)));
+    x86_alu_rm(&b, X86_CMP, false, X86_RCX, x86_mem(X86_RAX, offsetof(struct jcache_entry, fetch_idx)));
+    uint8_t *miss2 = x86_jcc_rel32(&b, X86_CC_NE);
+    x86_load(&b, 8, false, X86_RAX, x86_mem(X86_RAX, offsetof(struct jcache_entry, block)));
+    x86_load(&b, 8, false, X86_RAX, x86_mem(X86_RAX, offsetof(struct block, jit_code)));
     x86_test_rr(&b, true, X86_RAX, X86_RAX);
-    uint8_t *miss = x86_jcc_rel32(&b, X86_CC_E);
+    uint8_t *miss3 = x86_jcc_rel32(&b, X86_CC_E);
+    x86_alu_mi(&b, X86_ADD, true, x86_mem(X86_RDX, offsetof(struct jit_stats, lookup_hits) -
+                                                       offsetof(struct jit_stats, lookups)), 1);
     x86_jmp_r(&b, X86_RAX);
-    if (miss)
-        x86_patch_rel32(miss, b.exec_delta, j->exit_normal);
+    if (miss1 && miss2 && miss3) {
+        x86_patch_rel32(miss1, b.exec_delta, j->exit_normal);
+        x86_patch_rel32(miss2, b.exec_delta, j->exit_normal);
+        x86_patch_rel32(miss3, b.exec_delta, j->exit_normal);
+    }
 
     j->cb.used = (x86_buf_used(&b) + 63) & ~(size_t)63;
-}
-
-const void *jit_lookup(struct hart *h, uint64_t pc)
-{
-    struct jit *j = (struct jit *)h->translator;
-    const struct jcache_entry *je = &h->jcache[(pc >> 1) & (JCACHE_SIZE - 1)];
-    j->stats.lookups++;
-    if (je->pc != pc || je->fetch_idx != h->fetch_idx)
-        return NULL;
-    const struct block *b = je->block;
-    if (!b->jit_code || b->gen != __atomic_load_n(b->page_gen, __ATOMIC_ACQUIRE))
-        return NULL;
-    j->stats.lookup_hits++;
-    return b->jit_code;
 }
 
 static void jit_flush(struct translator *t)

@@ -58,7 +58,4 @@ struct jit {
  * size in bytes, or 0 if it did not fit. */
 size_t jit_emit_block(struct jit *j, struct block *b);
 
-/* jit.c: called by translated code for indirect jumps. */
-const void *jit_lookup(struct hart *h, uint64_t pc);
-
 #endif

@@ -679,15 +679,17 @@ size_t jit_emit_block(struct jit *j, struct block *b)
     x86_buf_init(&t.buf, j->cb.rw + j->cb.used, j->cb.rx + j->cb.used, j->cb.size - j->cb.used);
     struct x86_buf *buf = &t.buf;
 
-    /* Entry: a stale translation (its page was written) or a due poll returns to the loop. */
+    /*
+     * Entry: a stale translation (its page was written) or a due poll returns
+     * to the loop. The loop polls every HART_POLL_BLOCKS blocks; a device's kick
+     * is seen there too, so translated code checks only the countdown and an
+     * interrupt waits at most that many blocks.
+     */
     x86_mov_ri(buf, X86_RAX, (uint64_t)(uintptr_t)b->page_gen);
     x86_alu_mi(buf, X86_CMP, false, x86_mem(X86_RAX, 0), (int32_t)b->gen);
     jcc_to(&t, X86_CC_NE, j->exit_normal);
     x86_alu_mi(buf, X86_SUB, false, HART(poll_countdown), 1);
     jcc_to(&t, X86_CC_S, j->exit_normal);
-    x86_load(buf, 8, false, X86_RAX, HART(wires));
-    x86_alu_mi(buf, X86_CMP, false, x86_mem(X86_RAX, offsetof(struct hart_wires, kick)), 0);
-    jcc_to(&t, X86_CC_NE, j->exit_normal);
 
     allocate_registers(&t);
     reload_cached(&t);

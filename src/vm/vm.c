@@ -161,8 +161,9 @@ void vm_print_stats(struct vm *vm)
                         s->interrupts[c]);
         fprintf(stderr, "  tlb hits %" PRIu64 ", misses %" PRIu64 ", flushes %" PRIu64 "\n",
                 s->tlb_hits, s->tlb_misses, s->tlb_flushes);
-        fprintf(stderr, "  blocks decoded %" PRIu64 ", decode cache flushes %" PRIu64 "\n",
-                s->blocks_decoded, s->block_cache_flushes);
+        fprintf(stderr, "  blocks decoded %" PRIu64 ", invalidated by stores %" PRIu64
+                ", decode cache flushes %" PRIu64 "\n",
+                s->blocks_decoded, s->blocks_invalidated, s->block_cache_flushes);
         if (h->translator)
             jit_print_stats(h->translator, h, stderr);
         sbi_print_stats(h, stderr);

@@ -102,6 +102,28 @@ else
     check wfi-sleeps $?
 fi
 
+# The translator: options, a timer interrupt reaching a self-chained loop, the
+# share of translated code in --stats, and the perf map.
+expect_usage_error bad-jit "--jit maybe: expected on or off" run --jit maybe --bios "$out/exit_code.elf"
+expect_usage_error bad-jit-threshold "--jit-threshold 0: expected a count" run --jit-threshold 0 --bios "$out/exit_code.elf"
+for mode in "--jit-threshold 1" "--jit off"; do
+    # shellcheck disable=SC2086
+    timeout 10 "$RVMM" run $mode --bios "$out/timer_spin.elf" >/dev/null 2>&1
+    check "timer-interrupt-reaches-spin-loop(${mode// /=})" $?
+done
+stats=$(timeout 20 "$RVMM" run --jit-threshold 1 --stats --bios "$BUILD/guest/demo.elf" 2>&1)
+share=$(sed -n 's/.*jit instructions in translated code [0-9]* (\([0-9.]*\)%).*/\1/p' <<<"$stats")
+awk -v s="${share:-0}" 'BEGIN { exit !(s > 90) }'
+check jit-runs-most-instructions $?
+"$RVMM" run --jit-threshold 1 --perf-map --bios "$BUILD/guest/demo.elf" >/dev/null 2>&1 &
+pid=$!
+wait $pid
+map=/tmp/perf-$pid.map
+[[ -s $map ]] && ! grep -qvE '^[0-9a-f]+ [0-9a-f]+ rvmm-guest-[0-9a-f]+$' "$map" &&
+    grep -q ' rvmm-guest-80000000$' "$map"
+check perf-map-names-guest-code $?
+rm -f "$map"
+
 # A guest stuck taking faults forever: rvmm keeps running (no crash) until killed.
 timeout 2 "$RVMM" run --bios "$out/illegal_loop.elf" >/dev/null 2>&1
 check trap-storm-no-host-crash $(( $? == 124 ? 0 : 1 ))
