@@ -280,7 +280,7 @@ void sbi_boot_hart(struct hart *h, uint64_t entry, uint64_t fdt_addr)
     h->medeleg = 0xb1ffull & ~(1ull << EXC_ECALL_S); /* all but ecalls from S and M */
     h->mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
     h->mcounteren = ~0u; /* cycle, time, instret readable from S */
-    h->scounteren = 0;
+    h->scounteren = 7;   /* as OpenSBI: cycle, time, instret readable from U (rdtime in libc) */
     h->menvcfg = ENVCFG_STCE | ENVCFG_CBIE | ENVCFG_CBCFE | ENVCFG_CBZE | ENVCFG_PBMTE;
     h->pmpaddr[0] = (1ull << 54) - 1; /* entry 0: all of memory, RWX, for S and U */
     h->pmpcfg[0] = 0x18 | 0x7;
