@@ -95,7 +95,7 @@ enum irq_num { IRQ_SSI = 1, IRQ_MSI = 3, IRQ_STI = 5, IRQ_MTI = 7, IRQ_SEI = 9, 
  */
 enum tlb_access { TLB_READ, TLB_WRITE, TLB_EXEC, TLB_ACCESS_COUNT };
 enum mmu_idx { MMU_U, MMU_S, MMU_S_SUM, MMU_M, MMU_IDX_COUNT };
-#define TLB_BITS 8
+#define TLB_BITS 10
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_TAG_INVALID (~0ull)
 
@@ -129,6 +129,7 @@ struct jcache_entry {
     uint64_t pc;
     unsigned fetch_idx;
     struct block *block;
+    const void *code; /* the block's translation when the entry was made or translated, or NULL */
 };
 
 struct hart {
@@ -160,7 +161,9 @@ struct hart {
     unsigned data_idx, fetch_idx; /* current mmu indexes for loads/stores and fetch */
     /* tlb[data_idx][TLB_READ] and [TLB_WRITE]: what translated code indexes directly */
     struct tlb_entry *tlb_data_read, *tlb_data_write;
-    bool tlb_has_superpage;       /* some entry came from a superpage: sfence.vma by address flushes all */
+    bool tlb_has_superpage;       /* some entry came from a superpage: sfence.vma by address scans */
+    uint64_t superpage_lo, superpage_last; /* the virtual range superpage entries cover */
+    uint8_t walk_span_shift;      /* log2 of the size of the mapping the last page walk found */
     int poll_countdown;           /* blocks until the next interrupt/timer poll */
     struct machine *machine;
     struct hart_wires *wires;
@@ -174,6 +177,8 @@ struct hart {
     void (*firmware_ecall)(struct hart *h);
     struct hart_stats stats;
     struct tlb_entry tlb[MMU_IDX_COUNT][TLB_ACCESS_COUNT][TLB_SIZE];
+    /* log2 of the size of the guest mapping each TLB entry came from (12 unless a superpage) */
+    uint8_t tlb_span_shift[MMU_IDX_COUNT][TLB_ACCESS_COUNT][TLB_SIZE];
     struct jcache_entry jcache[JCACHE_SIZE];
 };
 
@@ -181,6 +186,14 @@ static inline void hart_jcache_flush(struct hart *h)
 {
     for (unsigned i = 0; i < JCACHE_SIZE; i++)
         h->jcache[i].pc = ~0ull; /* never a valid pc: pcs are 2-byte aligned */
+}
+
+/* Drops the jump-cache entries for pcs in the 2^shift-byte range holding va. */
+static inline void hart_jcache_flush_range(struct hart *h, uint64_t va, unsigned shift)
+{
+    for (unsigned i = 0; i < JCACHE_SIZE; i++)
+        if (((h->jcache[i].pc ^ va) >> shift) == 0)
+            h->jcache[i].pc = ~0ull;
 }
 
 /* hart.c */

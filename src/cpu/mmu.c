@@ -118,6 +118,7 @@ int mmu_translate(struct hart *h, uint64_t va, enum tlb_access acc, unsigned idx
     unsigned priv = idx_priv(idx);
     unsigned mode = h->satp >> 60;
 
+    h->walk_span_shift = GUEST_PAGE_SHIFT;
     if (priv == PRIV_M || mode == 0) {
         *pa = va;
         return 0;
@@ -188,8 +189,9 @@ restart:;
                 goto restart;
         }
 
-        if (level > 0 || (pte & PTE_N))
-            h->tlb_has_superpage = true;
+        if (level > 0 || (pte & PTE_N)) {
+            h->walk_span_shift = (pte & PTE_N) ? 16 : (uint8_t)(12 + 9 * level);
+        }
         uint64_t offset_mask = (1ull << (12 + 9 * level)) - 1;
         *pa = ((ppn << 12) & ~offset_mask) | (va & offset_mask);
         return 0;
@@ -202,6 +204,7 @@ restart:;
 void tlb_flush_all(struct hart *h)
 {
     memset(h->tlb, 0xff, sizeof(h->tlb));
+    h->tlb_has_superpage = false;
     hart_jcache_flush(h);
     h->stats.tlb_flushes++;
 }
@@ -209,20 +212,42 @@ void tlb_flush_all(struct hart *h)
 void tlb_flush_translated(struct hart *h)
 {
     memset(h->tlb, 0xff, sizeof(h->tlb[0]) * MMU_M);
+    h->tlb_has_superpage = false;
     hart_jcache_flush(h);
     h->stats.tlb_flushes++;
 }
 
+/*
+ * sfence.vma with an address: every entry whose mapping covers va. Entries are
+ * per 4 KiB page, so a superpage leaves entries in many slots: once any
+ * superpage was cached, all entries are checked against their mapping's span.
+ */
 void tlb_flush_va(struct hart *h, uint64_t va)
 {
     uint64_t tag = va & GUEST_PAGE_MASK;
     unsigned slot = (va >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1);
+    unsigned widest = GUEST_PAGE_SHIFT;
+    /* Linux flushes one user page after each fault; its superpages are the kernel's. */
+    bool scan = h->tlb_has_superpage && va >= h->superpage_lo && va <= h->superpage_last;
 
     for (unsigned idx = 0; idx < MMU_M; idx++)
-        for (unsigned acc = 0; acc < TLB_ACCESS_COUNT; acc++)
+        for (unsigned acc = 0; acc < TLB_ACCESS_COUNT; acc++) {
             if (h->tlb[idx][acc][slot].tag == tag)
                 h->tlb[idx][acc][slot].tag = TLB_TAG_INVALID;
-    hart_jcache_flush(h);
+            if (!scan)
+                continue;
+            for (unsigned i = 0; i < TLB_SIZE; i++) {
+                struct tlb_entry *e = &h->tlb[idx][acc][i];
+                unsigned shift = h->tlb_span_shift[idx][acc][i];
+                if (shift > GUEST_PAGE_SHIFT && e->tag != TLB_TAG_INVALID &&
+                    ((e->tag ^ va) >> shift) == 0) {
+                    e->tag = TLB_TAG_INVALID;
+                    if (shift > widest)
+                        widest = shift;
+                }
+            }
+        }
+    hart_jcache_flush_range(h, va, widest);
     h->stats.tlb_flushes++;
 }
 
@@ -251,6 +276,16 @@ static void tlb_fill(struct hart *h, unsigned idx, enum tlb_access acc, uint64_t
 
     struct tlb_entry *e = &h->tlb[idx][acc][(va >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1)];
     e->tag = va & GUEST_PAGE_MASK;
+    h->tlb_span_shift[idx][acc][(va >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1)] = h->walk_span_shift;
+    if (h->walk_span_shift > GUEST_PAGE_SHIFT) {
+        uint64_t span = 1ull << h->walk_span_shift;
+        uint64_t lo = va & ~(span - 1);
+        if (!h->tlb_has_superpage || lo < h->superpage_lo)
+            h->superpage_lo = lo;
+        if (!h->tlb_has_superpage || lo + (span - 1) > h->superpage_last)
+            h->superpage_last = lo + (span - 1); /* inclusive: the top page would wrap */
+        h->tlb_has_superpage = true;
+    }
     e->addend = (uintptr_t)(r->host + (pa_page - r->base)) - (va & GUEST_PAGE_MASK);
     e->pa_page = pa_page;
     e->page_gen = &r->page_gen[page];

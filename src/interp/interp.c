@@ -104,9 +104,8 @@ static int cbo_zero(struct hart *h, uint64_t va)
 
 static void sfence_vma(struct hart *h, unsigned rs1, uint64_t va)
 {
-    if (rs1 == 0 || h->tlb_has_superpage) {
+    if (rs1 == 0) {
         tlb_flush_translated(h);
-        h->tlb_has_superpage = false;
     } else {
         tlb_flush_va(h, va);
     }
@@ -152,7 +151,7 @@ enum machine_request interp_run(struct hart *h)
                 continue;
             }
             if (b->pa != ~0ull) /* the uncached straddling-instruction block is never remembered */
-                *je = (struct jcache_entry){ pc, h->fetch_idx, b };
+                *je = (struct jcache_entry){ pc, h->fetch_idx, b, b->jit_code };
         }
 
         if (b->jit_code) {

@@ -12,7 +12,7 @@
 #include "core/machine.h"
 #include "cpu/hart.h"
 
-#define HART_POLL_BLOCKS 256
+#define HART_POLL_BLOCKS 1024
 
 /*
  * A translator plugs into the dispatch loop here (jit/ implements it): a block

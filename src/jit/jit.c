@@ -76,7 +76,7 @@ static void emit_stubs(struct jit *j)
      * to the loop: the C lookup below, inline. The target checks its page
      * generation on entry, so a stale block is not run.
      */
-    _Static_assert(sizeof(struct jcache_entry) == 24, "jcache index scaled by 3 << 3");
+    _Static_assert(sizeof(struct jcache_entry) == 32, "jcache index scaled by << 5");
     j->lookup_jump = x86_exec_ptr(&b);
     x86_mov_ri(&b, X86_RDX, (uint64_t)(uintptr_t)&j->stats.lookups);
     x86_alu_mi(&b, X86_ADD, true, x86_mem(X86_RDX, 0), 1);
@@ -84,15 +84,14 @@ static void emit_stubs(struct jit *j)
     x86_mov_rr(&b, false, X86_RAX, X86_RSI);
     x86_shift_ri(&b, X86_SHR, false, X86_RAX, 1);
     x86_alu_ri(&b, X86_AND, false, X86_RAX, JCACHE_SIZE - 1);
-    x86_lea(&b, true, X86_RAX, x86_mem_idx(X86_RAX, X86_RAX, 2, 0));
-    x86_lea(&b, true, X86_RAX, x86_mem_idx(X86_RBX, X86_RAX, 8, offsetof(struct hart, jcache)));
+    x86_shift_ri(&b, X86_SHL, false, X86_RAX, 5);
+    x86_lea(&b, true, X86_RAX, x86_mem_idx(X86_RBX, X86_RAX, 1, offsetof(struct hart, jcache)));
     x86_alu_rm(&b, X86_CMP, true, X86_RSI, x86_mem(X86_RAX, offsetof(struct jcache_entry, pc)));
     uint8_t *miss1 = x86_jcc_rel32(&b, X86_CC_NE);
     x86_load(&b, 4, false, X86_RCX, x86_mem(X86_RBX, offsetof(struct hart, fetch_idx)));
     x86_alu_rm(&b, X86_CMP, false, X86_RCX, x86_mem(X86_RAX, offsetof(struct jcache_entry, fetch_idx)));
     uint8_t *miss2 = x86_jcc_rel32(&b, X86_CC_NE);
-    x86_load(&b, 8, false, X86_RAX, x86_mem(X86_RAX, offsetof(struct jcache_entry, block)));
-    x86_load(&b, 8, false, X86_RAX, x86_mem(X86_RAX, offsetof(struct block, jit_code)));
+    x86_load(&b, 8, false, X86_RAX, x86_mem(X86_RAX, offsetof(struct jcache_entry, code)));
     x86_test_rr(&b, true, X86_RAX, X86_RAX);
     uint8_t *miss3 = x86_jcc_rel32(&b, X86_CC_E);
     x86_alu_mi(&b, X86_ADD, true, x86_mem(X86_RDX, offsetof(struct jit_stats, lookup_hits) -
@@ -132,6 +131,9 @@ static void jit_translate(struct translator *t, struct hart *h, struct block *b)
         return;
     }
     b->jit_code = j->cb.rx + start;
+    struct jcache_entry *je = &h->jcache[(h->pc >> 1) & (JCACHE_SIZE - 1)];
+    if (je->block == b && je->pc == h->pc)
+        je->code = b->jit_code; /* indirect jumps find it from now on */
     j->cb.used = (start + size + 15) & ~(size_t)15;
     j->stats.blocks_translated++;
     j->stats.bytes_emitted += size;
