@@ -316,6 +316,7 @@ static bool stimecmp_allowed(struct hart *h, unsigned csr)
 static void stimecmp_write(struct hart *h, unsigned csr, uint64_t v)
 {
     h->stimecmp = v;
+    hart_update_timer_bits(h); /* STIP follows at once: no stale timer interrupt */
 }
 
 static uint64_t misa_read(struct hart *h, unsigned csr) { return hart_misa(); }

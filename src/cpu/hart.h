@@ -124,7 +124,7 @@ struct translator;
 
 /* Jump cache: virtual pc -> decoded block, skipping the ITLB and hash lookup. Derived state:
  * cleared whenever the exec TLB or the decode cache is flushed. */
-#define JCACHE_SIZE 1024
+#define JCACHE_SIZE 4096
 struct jcache_entry {
     uint64_t pc;
     unsigned fetch_idx;
@@ -165,6 +165,8 @@ struct hart {
     uint64_t superpage_lo, superpage_last; /* the virtual range superpage entries cover */
     uint8_t walk_span_shift;      /* log2 of the size of the mapping the last page walk found */
     int poll_countdown;           /* blocks until the next interrupt/timer poll */
+    bool poll_quick;              /* the next poll need not read the clock (see hart_recheck_interrupts) */
+    uint8_t quick_polls;          /* quick polls since the timers were last read */
     struct machine *machine;
     struct hart_wires *wires;
     struct block_cache *blocks;
@@ -181,6 +183,18 @@ struct hart {
     uint8_t tlb_span_shift[MMU_IDX_COUNT][TLB_ACCESS_COUNT][TLB_SIZE];
     struct jcache_entry jcache[JCACHE_SIZE];
 };
+
+/*
+ * After a CSR write or xRET that may have unmasked an interrupt: poll at the
+ * next block boundary, but without reading the host clock (timer bits keep
+ * their last value; a full poll comes within HART_POLL_BLOCKS blocks). The
+ * kernel toggles sstatus on every user access, so this is frequent.
+ */
+static inline void hart_recheck_interrupts(struct hart *h)
+{
+    h->poll_countdown = 0;
+    h->poll_quick = true;
+}
 
 static inline void hart_jcache_flush(struct hart *h)
 {
@@ -207,7 +221,8 @@ uint64_t hart_misa(void);
 void hart_raise(struct hart *h, uint64_t cause, uint64_t tval); /* records the exception */
 void hart_take_exception(struct hart *h, uint64_t pc);          /* takes the recorded one */
 bool hart_take_pending_interrupt(struct hart *h);
-uint64_t hart_pending_interrupts(struct hart *h); /* mip & mie & enabled-at-this-level */
+/* mip & mie & enabled-at-this-level, with the timer bits as last updated */
+uint64_t hart_pending_interrupts(struct hart *h);
 uint64_t hart_read_mip(struct hart *h);
 void hart_update_timer_bits(struct hart *h);
 void hart_set_priv(struct hart *h, unsigned priv);

@@ -102,7 +102,7 @@ uint64_t hart_read_mip(struct hart *h)
 
 uint64_t hart_pending_interrupts(struct hart *h)
 {
-    uint64_t pending = hart_read_mip(h) & h->mie;
+    uint64_t pending = (h->mip | __atomic_load_n(&h->wires->pending, __ATOMIC_ACQUIRE)) & h->mie;
     if (!pending)
         return 0;
 

@@ -134,6 +134,7 @@ static void set_timer(struct hart *h, uint64_t when)
 {
     /* Sstc is always on under the built-in SBI: the timer is stimecmp, and STIP follows it. */
     h->stimecmp = when;
+    hart_update_timer_bits(h);
     h->poll_countdown = 0;
 }
 

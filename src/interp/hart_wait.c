@@ -13,6 +13,9 @@ static void hart_sync_icount(struct hart *h)
         __atomic_store_n(&c->icount, h->instret + c->icount_skip, __ATOMIC_RELAXED);
 }
 
+/* A quick poll (hart_recheck_interrupts) reads the clock only every this many times. */
+#define QUICK_POLLS_PER_CLOCK_READ 32
+
 enum machine_request hart_poll(struct hart *h)
 {
     h->poll_countdown = HART_POLL_BLOCKS;
@@ -20,7 +23,12 @@ enum machine_request hart_poll(struct hart *h)
     enum machine_request r = machine_pending_request(h->machine);
     if (r != MACHINE_RUN)
         return r;
-    hart_sync_icount(h);
+    if (!h->poll_quick || ++h->quick_polls >= QUICK_POLLS_PER_CLOCK_READ) {
+        hart_sync_icount(h);
+        hart_update_timer_bits(h);
+        h->quick_polls = 0;
+    }
+    h->poll_quick = false;
     hart_take_pending_interrupt(h);
     return MACHINE_RUN;
 }

@@ -34,6 +34,41 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * Jumps to the translation of h->pc if the jump cache knows it, without going
+ * back to the loop; else exits to it. Emitted at every indirect or cross-page
+ * exit, so each site's indirect jump has its own branch prediction. The target
+ * checks its page generation on entry, so a stale block is not run.
+ */
+void jit_emit_lookup_jump(struct jit *j, struct x86_buf *b)
+{
+    _Static_assert(sizeof(struct jcache_entry) == 32, "jcache index scaled by << 5");
+    x86_mov_ri(b, X86_RDX, (uint64_t)(uintptr_t)&j->stats.lookups);
+    x86_alu_mi(b, X86_ADD, true, x86_mem(X86_RDX, 0), 1);
+    x86_load(b, 8, false, X86_RSI, x86_mem(X86_RBX, offsetof(struct hart, pc)));
+    x86_mov_rr(b, false, X86_RAX, X86_RSI);
+    x86_shift_ri(b, X86_SHR, false, X86_RAX, 1);
+    x86_alu_ri(b, X86_AND, false, X86_RAX, JCACHE_SIZE - 1);
+    x86_shift_ri(b, X86_SHL, false, X86_RAX, 5);
+    x86_lea(b, true, X86_RAX, x86_mem_idx(X86_RBX, X86_RAX, 1, offsetof(struct hart, jcache)));
+    x86_alu_rm(b, X86_CMP, true, X86_RSI, x86_mem(X86_RAX, offsetof(struct jcache_entry, pc)));
+    uint8_t *miss1 = x86_jcc_rel32(b, X86_CC_NE);
+    x86_load(b, 4, false, X86_RCX, x86_mem(X86_RBX, offsetof(struct hart, fetch_idx)));
+    x86_alu_rm(b, X86_CMP, false, X86_RCX, x86_mem(X86_RAX, offsetof(struct jcache_entry, fetch_idx)));
+    uint8_t *miss2 = x86_jcc_rel32(b, X86_CC_NE);
+    x86_load(b, 8, false, X86_RAX, x86_mem(X86_RAX, offsetof(struct jcache_entry, code)));
+    x86_test_rr(b, true, X86_RAX, X86_RAX);
+    uint8_t *miss3 = x86_jcc_rel32(b, X86_CC_E);
+    x86_alu_mi(b, X86_ADD, true, x86_mem(X86_RDX, offsetof(struct jit_stats, lookup_hits) -
+                                                       offsetof(struct jit_stats, lookups)), 1);
+    x86_jmp_r(b, X86_RAX);
+    if (miss1 && miss2 && miss3) {
+        x86_patch_rel32(miss1, b->exec_delta, j->exit_normal);
+        x86_patch_rel32(miss2, b->exec_delta, j->exit_normal);
+        x86_patch_rel32(miss3, b->exec_delta, j->exit_normal);
+    }
+}
+
 /* Callee-saved registers the translated code may use, saved by the enter stub. */
 static const enum x86_reg saved_regs[] = { X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R14, X86_R15 };
 
@@ -70,38 +105,6 @@ static void emit_stubs(struct jit *j)
     x86_store(&b, 8, x86_mem(X86_RBX, offsetof(struct hart, jit_exit_slot)), X86_RAX);
     x86_mov_ri(&b, X86_RAX, JIT_EXIT_CHAIN);
     x86_jmp_abs(&b, epilogue);
-
-    /*
-     * The translation of h->pc if the jump cache knows it, without going back
-     * to the loop: the C lookup below, inline. The target checks its page
-     * generation on entry, so a stale block is not run.
-     */
-    _Static_assert(sizeof(struct jcache_entry) == 32, "jcache index scaled by << 5");
-    j->lookup_jump = x86_exec_ptr(&b);
-    x86_mov_ri(&b, X86_RDX, (uint64_t)(uintptr_t)&j->stats.lookups);
-    x86_alu_mi(&b, X86_ADD, true, x86_mem(X86_RDX, 0), 1);
-    x86_load(&b, 8, false, X86_RSI, x86_mem(X86_RBX, offsetof(struct hart, pc)));
-    x86_mov_rr(&b, false, X86_RAX, X86_RSI);
-    x86_shift_ri(&b, X86_SHR, false, X86_RAX, 1);
-    x86_alu_ri(&b, X86_AND, false, X86_RAX, JCACHE_SIZE - 1);
-    x86_shift_ri(&b, X86_SHL, false, X86_RAX, 5);
-    x86_lea(&b, true, X86_RAX, x86_mem_idx(X86_RBX, X86_RAX, 1, offsetof(struct hart, jcache)));
-    x86_alu_rm(&b, X86_CMP, true, X86_RSI, x86_mem(X86_RAX, offsetof(struct jcache_entry, pc)));
-    uint8_t *miss1 = x86_jcc_rel32(&b, X86_CC_NE);
-    x86_load(&b, 4, false, X86_RCX, x86_mem(X86_RBX, offsetof(struct hart, fetch_idx)));
-    x86_alu_rm(&b, X86_CMP, false, X86_RCX, x86_mem(X86_RAX, offsetof(struct jcache_entry, fetch_idx)));
-    uint8_t *miss2 = x86_jcc_rel32(&b, X86_CC_NE);
-    x86_load(&b, 8, false, X86_RAX, x86_mem(X86_RAX, offsetof(struct jcache_entry, code)));
-    x86_test_rr(&b, true, X86_RAX, X86_RAX);
-    uint8_t *miss3 = x86_jcc_rel32(&b, X86_CC_E);
-    x86_alu_mi(&b, X86_ADD, true, x86_mem(X86_RDX, offsetof(struct jit_stats, lookup_hits) -
-                                                       offsetof(struct jit_stats, lookups)), 1);
-    x86_jmp_r(&b, X86_RAX);
-    if (miss1 && miss2 && miss3) {
-        x86_patch_rel32(miss1, b.exec_delta, j->exit_normal);
-        x86_patch_rel32(miss2, b.exec_delta, j->exit_normal);
-        x86_patch_rel32(miss3, b.exec_delta, j->exit_normal);
-    }
 
     j->cb.used = (x86_buf_used(&b) + 63) & ~(size_t)63;
 }

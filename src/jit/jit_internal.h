@@ -43,7 +43,6 @@ struct jit {
     const uint8_t *exit_normal;    /* return JIT_EXIT_NORMAL */
     const uint8_t *exit_exception; /* return JIT_EXIT_EXCEPTION */
     const uint8_t *exit_chain;     /* record RAX as the exit to link, return JIT_EXIT_CHAIN */
-    const uint8_t *lookup_jump;    /* jump to the translation of h->pc, else exit_normal */
 
     /* The last chainable exit, linked if the very next block entered is its target. */
     uint8_t *pending_slot;
@@ -53,6 +52,10 @@ struct jit {
     FILE *perf_map;
     struct jit_stats stats;
 };
+
+/* jit.c: the inline jump-cache lookup that ends indirect and cross-page exits. */
+struct x86_buf;
+void jit_emit_lookup_jump(struct jit *j, struct x86_buf *b);
 
 /* translate.c: emits b's translation into the buffer at cb.used; returns its
  * size in bytes, or 0 if it did not fit. */

@@ -195,7 +195,7 @@ static void emit_exit_to(struct tr *t, int64_t target)
         if (slot)
             add_cold(t, COLD_CHAIN, slot, 0, NULL);
     } else {
-        x86_jmp_abs(&t->buf, t->j->lookup_jump);
+        jit_emit_lookup_jump(t->j, &t->buf);
     }
 }
 
@@ -651,7 +651,7 @@ static bool emit_native(struct tr *t, const struct insn *in, uint32_t offset)
         emit_commit(t, t->pending, t->pending_mem);
         write_back(t, t->dirty);
         x86_store(b, 8, HART(pc), X86_RSI);
-        x86_jmp_abs(b, t->j->lookup_jump);
+        jit_emit_lookup_jump(t->j, b);
         return true;
     case OP_BEQ: emit_branch(t, in, offset, X86_CC_E); return true;
     case OP_BNE: emit_branch(t, in, offset, X86_CC_NE); return true;
