@@ -10,7 +10,7 @@ CFLAGS_COMMON := -std=c17 -D_GNU_SOURCE -Iinclude -Isrc -Wall -Wextra -Werror \
 CFLAGS_REL    := $(CFLAGS_COMMON) -O2
 CFLAGS_SAN    := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer \
                  -fsanitize=address,undefined -fno-sanitize-recover=undefined
-LDLIBS        := -lfdt -lm -pthread
+LDLIBS        := -lfdt -lm -pthread -lz -lzstd
 
 SRCS      := $(shell find src -name '*.c' | sort)
 LIB_SRCS  := $(filter-out src/cli/%,$(SRCS))
@@ -24,7 +24,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/san/unit/%)
 
 DEPS_STAMP := $(BUILD)/.deps-installed
 
-.PHONY: all run run-demo guest check unit san deps clean bench
+.PHONY: all run run-demo guest check unit san deps clean bench fuzz
 all: $(BUILD)/rvmm
 
 deps: $(DEPS_STAMP)
@@ -94,8 +94,17 @@ check: $(BUILD)/san/rvmm $(BUILD)/rvmm $(BUILD)/guest/demo.elf unit isa guest
 bench: $(BUILD)/rvmm guest
 	./bench/mips.sh
 	./bench/boot.sh
+	./bench/programs/build.sh >/dev/null
+	./bench/cpu.sh
+
+# libFuzzer targets (fuzz/*_fuzz.c, built with clang by fuzz/run.sh from the
+# sources each needs), each run for FUZZ_SECONDS from its seed corpus.
+FUZZ_SECONDS ?= 20
+fuzz: | $(DEPS_STAMP)
+	BUILD=$(BUILD) ./fuzz/run.sh all $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILD)/rel $(BUILD)/san $(BUILD)/rvmm $(BUILD)/isa $(BUILD)/guest $(BUILD)/bench
+	rm -rf $(BUILD)/rel $(BUILD)/san $(BUILD)/rvmm $(BUILD)/isa $(BUILD)/guest $(BUILD)/bench \
+	      $(BUILD)/fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
