@@ -47,17 +47,39 @@ for t in "$BUILD"/san/unit/test_*; do
     fi
 done
 
-# 2..n: suites that print "PASS name" / "FAIL name" lines
-for suite in scripts/check-layers.sh tests/isa/run.sh tests/cli/run.sh tests/sbi/run.sh \
-    tests/boot/dtb.sh tests/boot/linux.sh tests/diff/run.sh; do
-    [[ -x $suite ]] || { record FAIL "$suite (missing)"; continue; }
-    lines=0
+run_suite_each() { # run_suite_each PREFIX SUITE...
+    local prefix=$1 suite
+    shift
+    for suite in "$@"; do
+        run_suite "$prefix" "$suite"
+    done
+}
+
+# 2..n: suites that print "PASS name" / "FAIL name" lines; names get PREFIX
+run_suite() { # run_suite PREFIX SUITE
+    local prefix=$1 suite=$2 lines=0
+    [[ -x $suite ]] || { record FAIL "$prefix$suite (missing)"; return; }
     while read -r verdict name rest; do
         case $verdict in
-            PASS|FAIL) record "$verdict" "$name"; lines=$((lines + 1)) ;;
+            PASS|FAIL) record "$verdict" "$prefix$name"; lines=$((lines + 1)) ;;
         esac
     done < <("$suite")
-    [[ $lines -gt 0 ]] || record FAIL "$suite (ran no tests)"
+    [[ $lines -gt 0 ]] || record FAIL "$prefix$suite (ran no tests)"
+}
+
+for suite in scripts/check-layers.sh tests/isa/run.sh tests/cli/run.sh tests/sbi/run.sh \
+    tests/boot/dtb.sh tests/boot/linux.sh tests/diff/run.sh tests/jitdiff/run.sh; do
+    run_suite "" "$suite"
+done
+
+# The engines again: everything that runs guest code, with the interpreter only
+# (the reference engine) and with every block translated on first execution
+# (the default threshold leaves short test programs mostly interpreted).
+export RVMM_REAL=$RVMM BOOT_QUICK=1 RVMM=tests/lib/rvmm-with-args
+for mode in "jit-off:--jit off" "jit-eager:--jit-threshold 1"; do
+    export RVMM_EXTRA_ARGS=${mode#*:}
+    run_suite_each "${mode%%:*}/" tests/isa/run.sh tests/sbi/run.sh tests/boot/linux.sh \
+        tests/diff/run.sh
 done
 
 if [[ $failed -gt 0 ]]; then
