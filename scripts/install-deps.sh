@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential pkg-config clang
-  libcmocka-dev libfdt-dev libzstd-dev
+  libcmocka-dev libfdt-dev libzstd-dev zlib1g-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   qemu-system-misc qemu-user qemu-utils opensbi device-tree-compiler
   python3 tmux bc time
