@@ -68,7 +68,8 @@ run_suite() { # run_suite PREFIX SUITE
 }
 
 for suite in scripts/check-layers.sh tests/isa/run.sh tests/cli/run.sh tests/sbi/run.sh \
-    tests/boot/dtb.sh tests/boot/linux.sh tests/diff/run.sh tests/jitdiff/run.sh; do
+    tests/boot/dtb.sh tests/boot/linux.sh tests/boot/virtio.sh tests/diff/run.sh \
+    tests/jitdiff/run.sh fuzz/run.sh; do
     run_suite "" "$suite"
 done
 
@@ -79,7 +80,7 @@ export RVMM_REAL=$RVMM BOOT_QUICK=1 RVMM=tests/lib/rvmm-with-args
 for mode in "jit-off:--jit off" "jit-eager:--jit-threshold 1"; do
     export RVMM_EXTRA_ARGS=${mode#*:}
     run_suite_each "${mode%%:*}/" tests/isa/run.sh tests/sbi/run.sh tests/boot/linux.sh \
-        tests/diff/run.sh
+        tests/boot/virtio.sh tests/diff/run.sh
 done
 
 if [[ $failed -gt 0 ]]; then

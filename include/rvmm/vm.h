@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 enum vm_clock { VM_CLOCK_HOST, VM_CLOCK_ICOUNT };
+/* Which device the terminal (stdin/stdout) is connected to. */
+enum vm_console { VM_CONSOLE_UART, VM_CONSOLE_VIRTIO };
 
 struct vm_config {
     uint64_t mem_size;   /* bytes of RAM at 0x80000000 */
@@ -24,10 +26,16 @@ struct vm_config {
     bool jit;            /* translate hot blocks to host code (else interpret only) */
     unsigned jit_threshold; /* executions of a block before it is translated */
     bool perf_map;       /* write /tmp/perf-PID.map naming translated code by guest address */
+    /* Devices. Virtio devices take the board's virtio-mmio slots (at most
+     * VM_VIRTIO_SLOTS in all) in this order: console, rng (then disks, nets). */
+    enum vm_console console; /* uart (default): the 16550A has the terminal; virtio: a
+                              * virtio-console does, and the UART keeps only its output */
+    bool rng;            /* add a virtio-rng fed from the host's getrandom() */
 };
 
 #define VM_DEFAULT_MEM (128ull << 20)
 #define VM_DEFAULT_JIT_THRESHOLD 32
+#define VM_VIRTIO_SLOTS 8 /* virtio-mmio slots on the virt board */
 
 struct vm;
 

@@ -13,7 +13,7 @@
 #include "boot/linux.h"
 #include "boot/loader.h"
 
-/* Interrupt sources at the PLIC. */
+/* Interrupt sources at the PLIC: virtio slot n is VIRT_IRQ_VIRTIO + n. */
 enum { VIRT_IRQ_VIRTIO = 1, VIRT_IRQ_UART0 = 10, VIRT_IRQ_RTC = 11 };
 
 static const struct board_region virt_memmap[] = {
@@ -23,6 +23,15 @@ static const struct board_region virt_memmap[] = {
     { "clint", 0x2000000, 0x10000, 0 },
     { "plic", 0xc000000, 0x600000, 0 },
     { "uart0", 0x10000000, 0x100, VIRT_IRQ_UART0 },
+    /* The virtio-mmio slots (devices/virtio_mmio.c hands them out, slot 7 first). */
+    { "virtio0", 0x10001000, 0x1000, VIRT_IRQ_VIRTIO + 0 },
+    { "virtio1", 0x10002000, 0x1000, VIRT_IRQ_VIRTIO + 1 },
+    { "virtio2", 0x10003000, 0x1000, VIRT_IRQ_VIRTIO + 2 },
+    { "virtio3", 0x10004000, 0x1000, VIRT_IRQ_VIRTIO + 3 },
+    { "virtio4", 0x10005000, 0x1000, VIRT_IRQ_VIRTIO + 4 },
+    { "virtio5", 0x10006000, 0x1000, VIRT_IRQ_VIRTIO + 5 },
+    { "virtio6", 0x10007000, 0x1000, VIRT_IRQ_VIRTIO + 6 },
+    { "virtio7", 0x10008000, 0x1000, VIRT_IRQ_VIRTIO + 7 },
     { "dram", VIRT_DRAM_BASE, 0, 0 },
 };
 

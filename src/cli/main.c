@@ -34,7 +34,10 @@ static void usage(FILE *out)
             "  --stats           print execution statistics at exit\n"
             "  --jit on|off      translate hot guest code to host code (default on)\n"
             "  --jit-threshold N executions of a block before it is translated (default %u)\n"
-            "  --perf-map        write /tmp/perf-PID.map so perf names translated code\n",
+            "  --perf-map        write /tmp/perf-PID.map so perf names translated code\n"
+            "  --console DEV     uart (default) or virtio: the device the terminal is connected to;\n"
+            "                    with virtio the guest console is a virtio-console (Linux: hvc1)\n"
+            "  --rng             add a virtio-rng device fed from the host's random source\n",
             VM_DEFAULT_JIT_THRESHOLD);
 }
 
@@ -76,7 +79,8 @@ static int cmd_run(int argc, char **argv)
     struct vm_config cfg = { .mem_size = VM_DEFAULT_MEM, .harts = 1, .clock = VM_CLOCK_HOST,
                              .jit = true, .jit_threshold = VM_DEFAULT_JIT_THRESHOLD };
     enum { OPT_BIOS = 1, OPT_MEM, OPT_CLOCK, OPT_STATS, OPT_HELP, OPT_KERNEL, OPT_INITRD,
-           OPT_APPEND, OPT_DUMP_DTB, OPT_JIT, OPT_JIT_THRESHOLD, OPT_PERF_MAP };
+           OPT_APPEND, OPT_DUMP_DTB, OPT_JIT, OPT_JIT_THRESHOLD, OPT_PERF_MAP, OPT_CONSOLE,
+           OPT_RNG };
     static const struct option options[] = {
         { "bios", required_argument, NULL, OPT_BIOS },
         { "kernel", required_argument, NULL, OPT_KERNEL },
@@ -89,6 +93,8 @@ static int cmd_run(int argc, char **argv)
         { "jit", required_argument, NULL, OPT_JIT },
         { "jit-threshold", required_argument, NULL, OPT_JIT_THRESHOLD },
         { "perf-map", no_argument, NULL, OPT_PERF_MAP },
+        { "console", required_argument, NULL, OPT_CONSOLE },
+        { "rng", no_argument, NULL, OPT_RNG },
         { "help", no_argument, NULL, OPT_HELP },
         { NULL, 0, NULL, 0 },
     };
@@ -138,6 +144,15 @@ static int cmd_run(int argc, char **argv)
             break;
         }
         case OPT_PERF_MAP: cfg.perf_map = true; break;
+        case OPT_CONSOLE:
+            if (!strcmp(optarg, "uart"))
+                cfg.console = VM_CONSOLE_UART;
+            else if (!strcmp(optarg, "virtio"))
+                cfg.console = VM_CONSOLE_VIRTIO;
+            else
+                return bad_usage("--console %s: expected uart or virtio", optarg);
+            break;
+        case OPT_RNG: cfg.rng = true; break;
         case OPT_HELP: usage(stdout); return 0;
         default:
             return bad_usage("run: unknown or incomplete option '%s'", argv[optind - 1]);
@@ -151,6 +166,14 @@ static int cmd_run(int argc, char **argv)
         return bad_usage("run: --initrd %s needs --kernel", cfg.initrd);
     if (cfg.append && !cfg.kernel)
         return bad_usage("run: --append needs --kernel%s", "");
+    /* Every virtio device takes one of the board's slots; future ones (disks, nets) count too. */
+    unsigned virtio_devices = (cfg.console == VM_CONSOLE_VIRTIO) + cfg.rng;
+    if (virtio_devices > VM_VIRTIO_SLOTS) {
+        char what[64];
+        snprintf(what, sizeof(what), "%u virtio devices, but the board has %u slots",
+                 virtio_devices, VM_VIRTIO_SLOTS);
+        return bad_usage("run: %s", what);
+    }
 
     struct vm *vm;
     if (vm_create(&cfg, &vm))

@@ -23,6 +23,7 @@
 
 #include "backends/chr.h"
 #include "core/machine.h"
+#include "rvmm/vm.h"
 
 enum {
     UART_RBR_THR = 0, /* DLL when DLAB */
@@ -86,6 +87,7 @@ struct uart {
     struct machine *m;
     unsigned irq;
     struct chr_backend *chr;
+    bool has_input; /* the terminal's input is ours (it is not with --console virtio) */
     pthread_mutex_t lock;
     /* Guest-visible state, under lock. */
     uint8_t ier, lcr, mcr, scr, fcr, dll, dlm;
@@ -331,7 +333,8 @@ static void uart_reset(void *opaque)
 static void uart_destroy(void *opaque)
 {
     struct uart *u = opaque;
-    u->chr->set_receiver(u->chr, NULL); /* after this, no receive() is running */
+    if (u->has_input)
+        u->chr->set_receiver(u->chr, NULL); /* after this, no receive() is running */
     pthread_mutex_destroy(&u->lock);
     free(u);
 }
@@ -381,7 +384,10 @@ static int uart_create(struct machine *m)
         free(u);
         return err;
     }
-    u->chr->set_receiver(u->chr, &(struct chr_receiver){ uart_can_receive, uart_receive, u });
+    /* The terminal's input goes to the UART unless another device is the console. */
+    u->has_input = !m->config || m->config->console == VM_CONSOLE_UART;
+    if (u->has_input)
+        u->chr->set_receiver(u->chr, &(struct chr_receiver){ uart_can_receive, uart_receive, u });
     return 0;
 }
 
