@@ -113,6 +113,7 @@ static void jit_flush(struct translator *t)
 {
     struct jit *j = (struct jit *)t;
     j->cb.used = 0;
+    j->insns_used = 0;
     emit_stubs(j);
     j->epoch++;
     j->pending_slot = NULL;
@@ -122,7 +123,8 @@ static void jit_flush(struct translator *t)
 static void jit_translate(struct translator *t, struct hart *h, struct block *b)
 {
     struct jit *j = (struct jit *)t;
-    if (j->cb.size - j->cb.used < JIT_MAX_BLOCK_BYTES) {
+    if (j->cb.size - j->cb.used < JIT_MAX_BLOCK_BYTES ||
+        j->insns_cap - j->insns_used < 2 * BLOCK_MAX_INSNS) {
         blocks_flush(h); /* drops b too; the loop decodes it again */
         return;
     }
@@ -180,6 +182,14 @@ struct translator *jit_create(struct hart *h, unsigned threshold, size_t cache_b
         free(j);
         return NULL;
     }
+    j->insns_cap = JIT_INSN_ARENA;
+    j->insns = calloc(j->insns_cap, sizeof(*j->insns));
+    if (!j->insns) {
+        log_error("jit: out of memory");
+        code_buffer_destroy(&j->cb);
+        free(j);
+        return NULL;
+    }
     j->base = (struct translator){ threshold, jit_translate, jit_enter, jit_flush };
     j->h = h;
     j->has_lzcnt_tzcnt = x86_cpu_has_lzcnt_tzcnt();
@@ -205,6 +215,7 @@ void jit_destroy(struct translator *t)
     if (j->perf_map)
         fclose(j->perf_map);
     code_buffer_destroy(&j->cb);
+    free(j->insns);
     free(j);
 }
 

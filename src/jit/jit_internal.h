@@ -20,8 +20,9 @@
 /* A chainable exit: RAX holds the write address of the jump to patch. */
 #define JIT_EXIT_CHAIN 2
 
-/* The most code one block can need (64 instructions, hot and cold paths). */
-#define JIT_MAX_BLOCK_BYTES (24u << 10)
+/* The most code one trace can need (TRACE_MAX_INSNS instructions, hot and cold paths). */
+#define JIT_MAX_BLOCK_BYTES (48u << 10)
+#define JIT_INSN_ARENA (256u << 10) /* decoded instructions */
 
 struct jit_stats {
     uint64_t blocks_translated;
@@ -36,6 +37,10 @@ struct jit {
     struct translator base; /* first: the dispatch loop sees only this */
     struct hart *h;
     struct code_buffer cb;
+    /* Instructions the traces decode beyond their head block; step calls point
+     * into it, so it lives and is reset with the code. */
+    struct insn *insns;
+    size_t insns_used, insns_cap;
     bool has_lzcnt_tzcnt, has_popcnt;
 
     /* Stubs at the start of the code buffer (execute addresses). */

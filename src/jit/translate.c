@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/bus.h"
 #include "cpu/mmu.h"
 #include "interp/interp.h"
 #include "jit/jit_internal.h"
@@ -32,7 +33,18 @@ _Static_assert(offsetof(struct tlb_entry, tag) == 0 && offsetof(struct tlb_entry
 static const enum x86_reg cache_pool[] = { X86_R12, X86_R13, X86_R14, X86_R15, X86_RBP };
 #define CACHE_MIN_USES 2
 
-#define MAX_COLD 256
+#define MAX_COLD 512
+
+/* A translation unit is a trace: the head block, then the fall-through of its
+ * conditional branches and the targets of its direct jumps while they stay on
+ * the same guest page, up to this many instructions. */
+#define TRACE_MAX_INSNS 96
+
+struct trace_insn {
+    const struct insn *in;
+    int32_t offset;  /* of the instruction from the trace's start pc */
+    bool continues;  /* a branch whose fall-through, or a jal whose target, comes next */
+};
 
 enum cold_kind { COLD_LOAD, COLD_STORE, COLD_FAULT, COLD_CHAIN };
 
@@ -43,7 +55,7 @@ struct cold {
     const uint8_t *resume;  /* where a slow load/store goes back to */
     uint64_t dirty;         /* guest registers to write back on a fault exit */
     unsigned pending, pending_mem; /* uncounted instructions and accesses before this one */
-    uint32_t offset;        /* the instruction's byte offset in the block */
+    int32_t offset;        /* the instruction's byte offset in the block */
     const struct insn *in;
 };
 
@@ -60,9 +72,11 @@ struct tr {
     struct cold cold[MAX_COLD];
     unsigned ncold;
     bool cold_overflow;
+    struct trace_insn trace[TRACE_MAX_INSNS + 1];
+    unsigned ntrace;
 };
 
-static struct cold *add_cold(struct tr *t, enum cold_kind kind, uint8_t *from, uint32_t offset,
+static struct cold *add_cold(struct tr *t, enum cold_kind kind, uint8_t *from, int32_t offset,
                              const struct insn *in)
 {
     if (t->ncold == MAX_COLD) {
@@ -132,8 +146,8 @@ static void reload_cached(struct tr *t)
 static void allocate_registers(struct tr *t)
 {
     unsigned uses[33] = { 0 };
-    for (unsigned i = 0; i < t->b->ninsns; i++) {
-        const struct insn *in = &t->b->insns[i];
+    for (unsigned i = 0; i < t->ntrace; i++) {
+        const struct insn *in = t->trace[i].in;
         uses[in->rd]++;
         uses[in->rs1]++;
         uses[in->rs2]++;
@@ -201,7 +215,7 @@ static void emit_exit_to(struct tr *t, int64_t target)
 
 /* ---- instructions ---- */
 
-static void emit_step(struct tr *t, const struct insn *in, uint32_t offset)
+static void emit_step(struct tr *t, const struct insn *in, int32_t offset)
 {
     commit_now(t);
     write_back(t, t->dirty);
@@ -259,7 +273,7 @@ static uint8_t *emit_tlb_lookup(struct tr *t, size_t table_off, unsigned size)
     return miss;
 }
 
-static void emit_load(struct tr *t, const struct insn *in, uint32_t offset, unsigned size, bool sign)
+static void emit_load(struct tr *t, const struct insn *in, int32_t offset, unsigned size, bool sign)
 {
     emit_address(t, in);
     uint8_t *miss = emit_tlb_lookup(t, offsetof(struct hart, tlb_data_read), size);
@@ -271,7 +285,7 @@ static void emit_load(struct tr *t, const struct insn *in, uint32_t offset, unsi
     t->pending_mem++;
 }
 
-static void emit_store(struct tr *t, const struct insn *in, uint32_t offset, unsigned size)
+static void emit_store(struct tr *t, const struct insn *in, int32_t offset, unsigned size)
 {
     emit_address(t, in);
     uint8_t *miss = emit_tlb_lookup(t, offsetof(struct hart, tlb_data_write), size);
@@ -431,13 +445,22 @@ static void emit_pc_relative(struct tr *t, enum x86_reg dst, int64_t value)
     }
 }
 
-static void emit_branch(struct tr *t, const struct insn *in, uint32_t offset, enum x86_cond cc)
+/* A conditional branch; in the middle of a trace only the taken side leaves. */
+static void emit_branch(struct tr *t, const struct insn *in, int32_t offset, enum x86_cond cc,
+                        bool continues)
 {
     enum x86_reg r1 = guest_use(t, in->rs1, X86_RAX);
     enum x86_reg r2 = guest_use(t, in->rs2, X86_RCX);
     x86_alu_rr(&t->buf, X86_CMP, true, r1, r2);
-    uint8_t *taken = x86_jcc_rel32(&t->buf, cc);
     t->pending++;
+    if (continues) {
+        uint8_t *stay = x86_jcc_rel32(&t->buf, (enum x86_cond)(cc ^ 1));
+        emit_exit_to(t, (int64_t)offset + in->imm);
+        if (stay)
+            x86_patch_rel32(stay, t->buf.exec_delta, x86_exec_ptr(&t->buf));
+        return;
+    }
+    uint8_t *taken = x86_jcc_rel32(&t->buf, cc);
     emit_exit_to(t, (int64_t)offset + in->len);
     if (taken)
         x86_patch_rel32(taken, t->buf.exec_delta, x86_exec_ptr(&t->buf));
@@ -445,8 +468,10 @@ static void emit_branch(struct tr *t, const struct insn *in, uint32_t offset, en
 }
 
 /* Emits `in` natively if the code generator knows it; false leaves it to interp_step. */
-static bool emit_native(struct tr *t, const struct insn *in, uint32_t offset)
+static bool emit_native(struct tr *t, const struct trace_insn *ti)
 {
+    const struct insn *in = ti->in;
+    int32_t offset = ti->offset;
     struct x86_buf *b = &t->buf;
     switch (in->op) {
     case OP_LUI:
@@ -637,7 +662,8 @@ static bool emit_native(struct tr *t, const struct insn *in, uint32_t offset)
         emit_pc_relative(t, X86_RAX, (int64_t)offset + in->len);
         guest_put(t, in->rd, X86_RAX);
         t->pending++;
-        emit_exit_to(t, (int64_t)offset + in->imm);
+        if (!ti->continues)
+            emit_exit_to(t, (int64_t)offset + in->imm);
         return true;
     case OP_JALR:
         /* The target first: rd may be rs1. */
@@ -653,12 +679,12 @@ static bool emit_native(struct tr *t, const struct insn *in, uint32_t offset)
         x86_store(b, 8, HART(pc), X86_RSI);
         jit_emit_lookup_jump(t->j, b);
         return true;
-    case OP_BEQ: emit_branch(t, in, offset, X86_CC_E); return true;
-    case OP_BNE: emit_branch(t, in, offset, X86_CC_NE); return true;
-    case OP_BLT: emit_branch(t, in, offset, X86_CC_L); return true;
-    case OP_BGE: emit_branch(t, in, offset, X86_CC_GE); return true;
-    case OP_BLTU: emit_branch(t, in, offset, X86_CC_B); return true;
-    case OP_BGEU: emit_branch(t, in, offset, X86_CC_AE); return true;
+    case OP_BEQ: emit_branch(t, in, offset, X86_CC_E, ti->continues); return true;
+    case OP_BNE: emit_branch(t, in, offset, X86_CC_NE, ti->continues); return true;
+    case OP_BLT: emit_branch(t, in, offset, X86_CC_L, ti->continues); return true;
+    case OP_BGE: emit_branch(t, in, offset, X86_CC_GE, ti->continues); return true;
+    case OP_BLTU: emit_branch(t, in, offset, X86_CC_B, ti->continues); return true;
+    case OP_BGEU: emit_branch(t, in, offset, X86_CC_AE, ti->continues); return true;
     case OP_BLOCK_END:
         emit_exit_to(t, offset);
         return true;
@@ -667,6 +693,96 @@ static bool emit_native(struct tr *t, const struct insn *in, uint32_t offset)
     }
     t->pending++;
     return true;
+}
+
+static const struct insn block_end_insn = { .op = OP_BLOCK_END };
+
+static bool is_branch(unsigned op)
+{
+    return op == OP_BEQ || op == OP_BNE || op == OP_BLT || op == OP_BGE || op == OP_BLTU ||
+           op == OP_BGEU;
+}
+
+/* Decodes guest instructions at page offset `at` into the translator's arena until one
+ * ends a block; returns how many were added to the trace, 0 if none could be. */
+static unsigned decode_more(struct tr *t, const uint8_t *page, unsigned at, int32_t offset)
+{
+    struct jit *j = t->j;
+    unsigned n = 0;
+    while (t->ntrace < TRACE_MAX_INSNS && at + 2 <= GUEST_PAGE_SIZE) {
+        uint16_t low;
+        memcpy(&low, page + at, 2);
+        unsigned len = insn_length(low);
+        if (at + len > GUEST_PAGE_SIZE || j->insns_used == j->insns_cap)
+            break;
+        uint32_t bits = low;
+        if (len == 4) {
+            uint16_t high;
+            memcpy(&high, page + at + 2, 2);
+            bits |= (uint32_t)high << 16;
+        }
+        struct insn *in = &j->insns[j->insns_used++];
+        insn_decode(bits, in);
+        t->trace[t->ntrace++] = (struct trace_insn){ in, offset, false };
+        n++;
+        at += len;
+        offset += (int32_t)len;
+        if (insn_flags[in->op] & INSN_END)
+            break;
+    }
+    return n;
+}
+
+static bool trace_has_offset(const struct tr *t, int32_t offset)
+{
+    for (unsigned i = 0; i < t->ntrace; i++)
+        if (t->trace[i].offset == offset)
+            return true;
+    return false;
+}
+
+/*
+ * The head block's instructions, then, while the last one is a conditional
+ * branch (continue at its fall-through), a jal (continue at its target) or the
+ * decode limit, and the next pc is on the same page and not yet in the trace,
+ * more instructions decoded straight from the page. Same page: the entry's
+ * page-generation check covers every instruction of the trace.
+ */
+static void build_trace(struct tr *t)
+{
+    const struct block *b = t->b;
+    int32_t offset = 0;
+    for (unsigned i = 0; i < b->ninsns; i++) {
+        t->trace[t->ntrace++] = (struct trace_insn){ &b->insns[i], offset, false };
+        offset += b->insns[i].len;
+    }
+    uint64_t pa_page = b->pa & GUEST_PAGE_MASK;
+    struct mem_region *r = bus_find_mem(&t->j->h->machine->bus, pa_page, GUEST_PAGE_SIZE);
+    const uint8_t *page = r ? r->host + (pa_page - r->base) : NULL;
+
+    while (page && t->ntrace > 0 && t->ntrace < TRACE_MAX_INSNS) {
+        struct trace_insn *last = &t->trace[t->ntrace - 1];
+        int32_t next;
+        if (is_branch(last->in->op))
+            next = last->offset + last->in->len;
+        else if (last->in->op == OP_JAL)
+            next = last->offset + last->in->imm;
+        else if (!(insn_flags[last->in->op] & INSN_END))
+            next = last->offset + last->in->len; /* the block stopped at its length limit */
+        else
+            break;
+        int64_t at = (int64_t)t->page_offset + next;
+        if (at < 0 || at >= (int64_t)GUEST_PAGE_SIZE || trace_has_offset(t, next))
+            break;
+        struct trace_insn *prev = last;
+        if (!decode_more(t, page, (unsigned)at, next))
+            break;
+        prev->continues = is_branch(prev->in->op) || prev->in->op == OP_JAL;
+    }
+    struct trace_insn *last = &t->trace[t->ntrace - 1];
+    if (!(insn_flags[last->in->op] & INSN_END) || last->continues)
+        t->trace[t->ntrace++] =
+            (struct trace_insn){ &block_end_insn, last->offset + last->in->len, false };
 }
 
 size_t jit_emit_block(struct jit *j, struct block *b)
@@ -691,17 +807,14 @@ size_t jit_emit_block(struct jit *j, struct block *b)
     x86_alu_mi(buf, X86_SUB, false, HART(poll_countdown), 1);
     jcc_to(&t, X86_CC_S, j->exit_normal);
 
+    build_trace(&t);
     allocate_registers(&t);
     reload_cached(&t);
 
-    uint32_t offset = 0;
-    for (unsigned i = 0; i <= b->ninsns; i++) {
-        const struct insn *in = &b->insns[i];
-        if (!emit_native(&t, in, offset))
-            emit_step(&t, in, offset);
-        if (insn_flags[in->op] & INSN_END || in->op == OP_BLOCK_END)
-            break;
-        offset += in->len;
+    for (unsigned i = 0; i < t.ntrace; i++) {
+        const struct trace_insn *ti = &t.trace[i];
+        if (!emit_native(&t, ti))
+            emit_step(&t, ti->in, (uint32_t)ti->offset);
     }
     for (unsigned i = 0; i < t.ncold; i++)
         emit_cold(&t, &t.cold[i]);
