@@ -13,6 +13,18 @@ enum vm_clock { VM_CLOCK_HOST, VM_CLOCK_ICOUNT };
 /* Which device the terminal (stdin/stdout) is connected to. */
 enum vm_console { VM_CONSOLE_UART, VM_CONSOLE_VIRTIO };
 
+#define VM_VIRTIO_SLOTS 8 /* virtio-mmio slots on the virt board */
+
+enum vm_disk_format { VM_DISK_AUTO, VM_DISK_RAW, VM_DISK_QCOW2 };
+
+/* A virtio-blk disk: --disk PATH[,format=raw|qcow2][,ro][,id=NAME] */
+struct vm_disk {
+    const char *path;
+    enum vm_disk_format format; /* auto: qcow2 if the file has its magic, else raw */
+    bool read_only;
+    const char *id;             /* the serial the guest reads (GET_ID); NULL: file name */
+};
+
 struct vm_config {
     uint64_t mem_size;   /* bytes of RAM at 0x80000000 */
     unsigned harts;
@@ -31,11 +43,12 @@ struct vm_config {
     enum vm_console console; /* uart (default): the 16550A has the terminal; virtio: a
                               * virtio-console does, and the UART keeps only its output */
     bool rng;            /* add a virtio-rng fed from the host's getrandom() */
+    struct vm_disk disks[VM_VIRTIO_SLOTS]; /* --disk, in command-line order */
+    unsigned ndisks;
 };
 
 #define VM_DEFAULT_MEM (128ull << 20)
 #define VM_DEFAULT_JIT_THRESHOLD 32
-#define VM_VIRTIO_SLOTS 8 /* virtio-mmio slots on the virt board */
 
 struct vm;
 

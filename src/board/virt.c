@@ -51,7 +51,7 @@ int virt_build(struct machine *m, const struct vm_config *cfg, char *err, size_t
         return -1;
     }
     if (machine_create_devices(m)) {
-        snprintf(err, errlen, "device creation failed");
+        err[0] = '\0'; /* each device says what went wrong */
         return -1;
     }
     return 0;

@@ -37,7 +37,9 @@ static void usage(FILE *out)
             "  --perf-map        write /tmp/perf-PID.map so perf names translated code\n"
             "  --console DEV     uart (default) or virtio: the device the terminal is connected to;\n"
             "                    with virtio the guest console is a virtio-console (Linux: hvc1)\n"
-            "  --rng             add a virtio-rng device fed from the host's random source\n",
+            "  --rng             add a virtio-rng device fed from the host's random source\n"
+            "  --disk PATH[,format=raw|qcow2][,ro][,id=NAME]\n"
+            "                    add a virtio-blk disk (repeatable; format detected if not given)\n",
             VM_DEFAULT_JIT_THRESHOLD);
 }
 
@@ -74,13 +76,45 @@ static int parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
+/*
+ * --disk PATH[,format=raw|qcow2][,ro][,id=NAME]: fills *d, pointing into `copy`
+ * (a buffer that outlives the VM). Returns 0, or prints the problem.
+ */
+static int parse_disk(const char *spec, struct vm_disk *d, char *copy, size_t copy_size)
+{
+    if (strlen(spec) >= copy_size)
+        return bad_usage("--disk %s: too long", spec);
+    strcpy(copy, spec);
+    *d = (struct vm_disk){ .format = VM_DISK_AUTO };
+    char *save = NULL;
+    char *path = strtok_r(copy, ",", &save);
+    if (!path || spec[0] == ',')
+        return bad_usage("--disk %s: expected PATH[,format=raw|qcow2][,ro][,id=NAME]", spec);
+    d->path = path;
+    for (char *opt; (opt = strtok_r(NULL, ",", &save));) {
+        if (!strcmp(opt, "format=raw"))
+            d->format = VM_DISK_RAW;
+        else if (!strcmp(opt, "format=qcow2"))
+            d->format = VM_DISK_QCOW2;
+        else if (!strcmp(opt, "ro"))
+            d->read_only = true;
+        else if (!strncmp(opt, "id=", 3) && opt[3] && strlen(opt + 3) <= 20)
+            d->id = opt + 3;
+        else
+            return bad_usage("--disk: bad option '%s' (expected format=raw|qcow2, ro or id=NAME "
+                             "of at most 20 characters)", opt);
+    }
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
+    static char disk_specs[VM_VIRTIO_SLOTS][4096 + 64]; /* --disk strings, cut into fields */
     struct vm_config cfg = { .mem_size = VM_DEFAULT_MEM, .harts = 1, .clock = VM_CLOCK_HOST,
                              .jit = true, .jit_threshold = VM_DEFAULT_JIT_THRESHOLD };
     enum { OPT_BIOS = 1, OPT_MEM, OPT_CLOCK, OPT_STATS, OPT_HELP, OPT_KERNEL, OPT_INITRD,
            OPT_APPEND, OPT_DUMP_DTB, OPT_JIT, OPT_JIT_THRESHOLD, OPT_PERF_MAP, OPT_CONSOLE,
-           OPT_RNG };
+           OPT_RNG, OPT_DISK };
     static const struct option options[] = {
         { "bios", required_argument, NULL, OPT_BIOS },
         { "kernel", required_argument, NULL, OPT_KERNEL },
@@ -95,6 +129,7 @@ static int cmd_run(int argc, char **argv)
         { "perf-map", no_argument, NULL, OPT_PERF_MAP },
         { "console", required_argument, NULL, OPT_CONSOLE },
         { "rng", no_argument, NULL, OPT_RNG },
+        { "disk", required_argument, NULL, OPT_DISK },
         { "help", no_argument, NULL, OPT_HELP },
         { NULL, 0, NULL, 0 },
     };
@@ -153,6 +188,14 @@ static int cmd_run(int argc, char **argv)
                 return bad_usage("--console %s: expected uart or virtio", optarg);
             break;
         case OPT_RNG: cfg.rng = true; break;
+        case OPT_DISK:
+            if (cfg.ndisks == VM_VIRTIO_SLOTS)
+                return bad_usage("--disk %s: too many disks", optarg);
+            if (parse_disk(optarg, &cfg.disks[cfg.ndisks], disk_specs[cfg.ndisks],
+                           sizeof(disk_specs[0])))
+                return EXIT_USAGE;
+            cfg.ndisks++;
+            break;
         case OPT_HELP: usage(stdout); return 0;
         default:
             return bad_usage("run: unknown or incomplete option '%s'", argv[optind - 1]);
@@ -167,7 +210,7 @@ static int cmd_run(int argc, char **argv)
     if (cfg.append && !cfg.kernel)
         return bad_usage("run: --append needs --kernel%s", "");
     /* Every virtio device takes one of the board's slots; future ones (disks, nets) count too. */
-    unsigned virtio_devices = (cfg.console == VM_CONSOLE_VIRTIO) + cfg.rng;
+    unsigned virtio_devices = (cfg.console == VM_CONSOLE_VIRTIO) + cfg.rng + cfg.ndisks;
     if (virtio_devices > VM_VIRTIO_SLOTS) {
         char what[64];
         snprintf(what, sizeof(what), "%u virtio devices, but the board has %u slots",

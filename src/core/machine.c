@@ -124,7 +124,8 @@ int machine_create_devices(struct machine *m)
          t < __stop_rvmm_device_types; t++) {
         int err = (*t)->create(m);
         if (err) {
-            log_error("device %s: %s", (*t)->name, strerror(-err));
+            if (err != DEVICE_ERR_REPORTED)
+                log_error("device %s: %s", (*t)->name, strerror(-err));
             return err;
         }
     }

@@ -9,6 +9,7 @@
 #ifndef RVMM_CORE_MACHINE_H
 #define RVMM_CORE_MACHINE_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -117,5 +118,9 @@ struct device_type {
         __attribute__((used, section("rvmm_device_types"))) = &(type)
 
 int machine_create_devices(struct machine *m);
+
+/* A device's create() that printed its own one-line error (a bad --disk, say)
+ * returns this, so that nobody adds a second line. */
+#define DEVICE_ERR_REPORTED (-ECANCELED)
 
 #endif

@@ -362,9 +362,9 @@ int virtio_bus_create_devices(struct virtio_bus *bus)
     for (unsigned i = 0; i < n; i++) {
         int err = types[i]->create(bus);
         if (err) {
-            if (err != -ENOSPC) /* the transport has said which slots ran out */
+            if (err != -ENOSPC && err != DEVICE_ERR_REPORTED) /* else already said */
                 log_error("%s: %s", types[i]->name, strerror(-err));
-            return err;
+            return DEVICE_ERR_REPORTED;
         }
     }
     return 0;

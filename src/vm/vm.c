@@ -75,7 +75,8 @@ int vm_create(const struct vm_config *config, struct vm **out)
     clock_init(&vm->machine.clock,
                vm->config.clock == VM_CLOCK_ICOUNT ? CLOCK_ICOUNT : CLOCK_HOST);
     if (virt_build(&vm->machine, &vm->config, err, sizeof(err))) {
-        log_error("%s", err);
+        if (err[0])
+            log_error("%s", err);
         ret = -EINVAL;
         goto fail;
     }
