@@ -44,9 +44,17 @@ struct trace_insn {
     const struct insn *in;
     int32_t offset;  /* of the instruction from the trace's start pc */
     bool continues;  /* a branch whose fall-through, or a jal whose target, comes next */
+    bool label;      /* some exit of the trace jumps here: it becomes a jump inside the code */
+    const uint8_t *label_code; /* where its code starts, once emitted */
 };
 
-enum cold_kind { COLD_LOAD, COLD_STORE, COLD_FAULT, COLD_CHAIN };
+/* A forward jump inside the trace, patched when its label is emitted. */
+struct label_fixup {
+    uint8_t *field;
+    unsigned index;
+};
+
+enum cold_kind { COLD_LOAD, COLD_STORE, COLD_FAULT, COLD_CHAIN, COLD_POLL };
 
 /* A piece of out-of-line code, emitted after the hot path. */
 struct cold {
@@ -74,6 +82,9 @@ struct tr {
     bool cold_overflow;
     struct trace_insn trace[TRACE_MAX_INSNS + 1];
     unsigned ntrace;
+    uint64_t written;        /* cached guest registers some instruction of the trace writes */
+    struct label_fixup fixups[2 * TRACE_MAX_INSNS];
+    unsigned nfixups;
 };
 
 static struct cold *add_cold(struct tr *t, enum cold_kind kind, uint8_t *from, int32_t offset,
@@ -195,10 +206,49 @@ static void emit_fault_exit(struct tr *t, const struct cold *c)
     x86_jmp_abs(&t->buf, t->j->exit_exception);
 }
 
+static int trace_index_of(const struct tr *t, int64_t offset)
+{
+    for (unsigned i = 0; i < t->ntrace; i++)
+        if (t->trace[i].offset == offset && t->trace[i].in->op != OP_BLOCK_END)
+            return (int)i;
+    return -1;
+}
+
+/*
+ * A jump to an instruction of the trace itself: a loop's back edge or a
+ * forward branch. Registers stay in host registers; counts are committed (a
+ * label starts with nothing pending). A backward jump also takes the poll
+ * countdown, so a loop inside one translation still sees interrupts.
+ */
+static void emit_internal_jump(struct tr *t, unsigned index, int64_t target)
+{
+    emit_commit(t, t->pending, t->pending_mem);
+    const uint8_t *code = t->trace[index].label_code;
+    if (code) {
+        x86_alu_mi(&t->buf, X86_SUB, false, HART(poll_countdown), 1);
+        uint8_t *due = x86_jcc_rel32(&t->buf, X86_CC_S);
+        struct cold *c = add_cold(t, COLD_POLL, due, (int32_t)target, NULL);
+        c->pending = 0;
+        c->pending_mem = 0;
+        uint8_t *f = x86_jmp_rel32(&t->buf);
+        if (f)
+            x86_patch_rel32(f, t->buf.exec_delta, code);
+    } else if (t->nfixups < ARRAY_SIZE(t->fixups)) {
+        uint8_t *f = x86_jmp_rel32(&t->buf);
+        t->fixups[t->nfixups++] = (struct label_fixup){ f, index };
+    }
+}
+
 /* Leaves the block for block offset `target` (relative to the block's pc),
- * all counts included: chained when the target is on the block's page. */
+ * all counts included: inside the trace if it holds the target, else chained
+ * when the target is on the block's page. */
 static void emit_exit_to(struct tr *t, int64_t target)
 {
+    int index = trace_index_of(t, target);
+    if (index >= 0 && t->trace[index].label) {
+        emit_internal_jump(t, (unsigned)index, target);
+        return;
+    }
     emit_commit(t, t->pending, t->pending_mem);
     write_back(t, t->dirty);
     if (target)
@@ -310,6 +360,12 @@ static void emit_cold(struct tr *t, struct cold *c)
         return;
     case COLD_FAULT:
         emit_fault_exit(t, c);
+        return;
+    case COLD_POLL: /* a loop's poll is due: leave at the label's pc, nothing retired yet */
+        write_back(t, c->dirty);
+        if (c->offset)
+            x86_alu_mi(b, X86_ADD, true, HART(pc), (int32_t)c->offset);
+        x86_jmp_abs(b, t->j->exit_normal);
         return;
     case COLD_LOAD:
     case COLD_STORE: {
@@ -723,7 +779,7 @@ static unsigned decode_more(struct tr *t, const uint8_t *page, unsigned at, int3
         }
         struct insn *in = &j->insns[j->insns_used++];
         insn_decode(bits, in);
-        t->trace[t->ntrace++] = (struct trace_insn){ in, offset, false };
+        t->trace[t->ntrace++] = (struct trace_insn){ .in = in, .offset = offset };
         n++;
         at += len;
         offset += (int32_t)len;
@@ -753,7 +809,7 @@ static void build_trace(struct tr *t)
     const struct block *b = t->b;
     int32_t offset = 0;
     for (unsigned i = 0; i < b->ninsns; i++) {
-        t->trace[t->ntrace++] = (struct trace_insn){ &b->insns[i], offset, false };
+        t->trace[t->ntrace++] = (struct trace_insn){ .in = &b->insns[i], .offset = offset };
         offset += b->insns[i].len;
     }
     uint64_t pa_page = b->pa & GUEST_PAGE_MASK;
@@ -782,7 +838,26 @@ static void build_trace(struct tr *t)
     struct trace_insn *last = &t->trace[t->ntrace - 1];
     if (!(insn_flags[last->in->op] & INSN_END) || last->continues)
         t->trace[t->ntrace++] =
-            (struct trace_insn){ &block_end_insn, last->offset + last->in->len, false };
+            (struct trace_insn){ .in = &block_end_insn, .offset = last->offset + last->in->len };
+}
+
+/* The exit targets that are instructions of the trace itself become labels. */
+static void mark_labels(struct tr *t)
+{
+    for (unsigned i = 0; i < t->ntrace; i++) {
+        const struct trace_insn *ti = &t->trace[i];
+        const struct insn *in = ti->in;
+        if (in->rd < 32 && (t->cached & (1ull << in->rd)))
+            t->written |= 1ull << in->rd; /* a superset: FP ops' rd is not an x register */
+        int64_t target;
+        if (is_branch(in->op) || (in->op == OP_JAL && !ti->continues))
+            target = (int64_t)ti->offset + in->imm;
+        else
+            continue;
+        int index = trace_index_of(t, target);
+        if (index >= 0)
+            t->trace[index].label = true;
+    }
 }
 
 size_t jit_emit_block(struct jit *j, struct block *b)
@@ -809,12 +884,23 @@ size_t jit_emit_block(struct jit *j, struct block *b)
 
     build_trace(&t);
     allocate_registers(&t);
+    mark_labels(&t);
     reload_cached(&t);
 
     for (unsigned i = 0; i < t.ntrace; i++) {
-        const struct trace_insn *ti = &t.trace[i];
+        struct trace_insn *ti = &t.trace[i];
+        if (ti->label) {
+            /* Reached from several places: nothing pending, and every register
+             * the trace writes counted as dirty (exits write back a superset). */
+            commit_now(&t);
+            t.dirty |= t.written;
+            ti->label_code = x86_exec_ptr(buf);
+            for (unsigned k = 0; k < t.nfixups; k++)
+                if (t.fixups[k].index == i && t.fixups[k].field)
+                    x86_patch_rel32(t.fixups[k].field, buf->exec_delta, ti->label_code);
+        }
         if (!emit_native(&t, ti))
-            emit_step(&t, ti->in, (uint32_t)ti->offset);
+            emit_step(&t, ti->in, ti->offset);
     }
     for (unsigned i = 0; i < t.ncold; i++)
         emit_cold(&t, &t.cold[i]);
