@@ -7,6 +7,7 @@
 #include "board/fdt.h"
 
 #include <libfdt.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -105,6 +106,11 @@ static int add_chosen(void *fdt, const struct fdt_boot_info *boot)
         TRY(fdt_setprop_u64(fdt, chosen, "linux,initrd-end", boot->initrd_end));
     }
     TRY(fdt_setprop_string(fdt, chosen, "stdout-path", "/soc/serial@10000000"));
+    /* As QEMU: seed the guest's RNG, so its first /dev/urandom reader does not
+     * wait seconds for entropy (Linux credits a bootloader's seed). */
+    uint8_t seed[64];
+    if (getrandom(seed, sizeof(seed), 0) == (ssize_t)sizeof(seed))
+        TRY(fdt_setprop(fdt, chosen, "rng-seed", seed, sizeof(seed)));
     return 0;
 }
 

@@ -36,7 +36,6 @@ ALLOWED_RVMM_ONLY_PROPS = {
     "riscv,cboz-block-size": "Zicboz is implemented (QEMU 7.2 has none)",
 }
 ALLOWED_QEMU_ONLY_PROPS = {
-    "rng-seed": "rvmm does not seed the guest's RNG through the tree",
     "dma-coherent": "only on nodes rvmm does not have",
 }
 
