@@ -73,6 +73,7 @@ void csr_update_mmu_idx(struct hart *h)
         h->data_idx = MMU_U;
     else
         h->data_idx = (h->mstatus & MSTATUS_SUM) ? MMU_S_SUM : MMU_S;
+    hart_jcache_update_key(h);
     h->tlb_data_read = h->tlb[h->data_idx][TLB_READ];
     h->tlb_data_write = h->tlb[h->data_idx][TLB_WRITE];
 }

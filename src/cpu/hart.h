@@ -122,12 +122,18 @@ struct block;
 struct insn;
 struct translator;
 
-/* Jump cache: virtual pc -> decoded block, skipping the ITLB and hash lookup. Derived state:
- * cleared whenever the exec TLB or the decode cache is flushed. */
-#define JCACHE_SIZE 4096
+/*
+ * Jump cache: virtual pc -> decoded block, skipping the ITLB and hash lookup.
+ * Derived state, invalidated whenever the exec TLB or the decode cache is
+ * flushed: an entry is valid only if its key is the hart's jcache_key, which
+ * holds the fetch context and an epoch that a flush bumps, so flushing costs
+ * nothing whatever the size.
+ */
+#define JCACHE_SIZE 16384
+#define JCACHE_PAGE_FILTER_BITS 256
 struct jcache_entry {
     uint64_t pc;
-    unsigned fetch_idx;
+    uint32_t key;  /* (epoch << 2) | fetch_idx when made */
     struct block *block;
     const void *code; /* the block's translation when the entry was made or translated, or NULL */
 };
@@ -181,6 +187,10 @@ struct hart {
     struct tlb_entry tlb[MMU_IDX_COUNT][TLB_ACCESS_COUNT][TLB_SIZE];
     /* log2 of the size of the guest mapping each TLB entry came from (12 unless a superpage) */
     uint8_t tlb_span_shift[MMU_IDX_COUNT][TLB_ACCESS_COUNT][TLB_SIZE];
+    uint32_t jcache_epoch;
+    uint32_t jcache_key; /* (jcache_epoch << 2) | fetch_idx */
+    /* Bit (page number hash): some entry since the last flush has a pc in such a page. */
+    uint64_t jcache_pages[JCACHE_PAGE_FILTER_BITS / 64];
     struct jcache_entry jcache[JCACHE_SIZE];
 };
 
@@ -196,18 +206,44 @@ static inline void hart_recheck_interrupts(struct hart *h)
     h->poll_quick = true;
 }
 
-static inline void hart_jcache_flush(struct hart *h)
+static inline unsigned hart_jcache_page_bit(uint64_t pc)
 {
-    for (unsigned i = 0; i < JCACHE_SIZE; i++)
-        h->jcache[i].pc = ~0ull; /* never a valid pc: pcs are 2-byte aligned */
+    uint64_t page = pc >> 12;
+    return (unsigned)((page ^ (page >> 8) ^ (page >> 16)) & (JCACHE_PAGE_FILTER_BITS - 1));
 }
 
-/* Drops the jump-cache entries for pcs in the 2^shift-byte range holding va. */
+static inline void hart_jcache_update_key(struct hart *h)
+{
+    h->jcache_key = (h->jcache_epoch << 2) | h->fetch_idx;
+}
+
+static inline void hart_jcache_flush(struct hart *h)
+{
+    if (++h->jcache_epoch >= (1u << 29)) { /* the key would wrap: start over, for real */
+        h->jcache_epoch = 1;
+        for (unsigned i = 0; i < JCACHE_SIZE; i++)
+            h->jcache[i].key = 0;
+    }
+    for (unsigned i = 0; i < JCACHE_PAGE_FILTER_BITS / 64; i++)
+        h->jcache_pages[i] = 0;
+    hart_jcache_update_key(h);
+}
+
+/* Drops the entries for pcs in the 2^shift-byte range holding va: all of
+ * them, unless the page filter shows none can be there (data pages). */
 static inline void hart_jcache_flush_range(struct hart *h, uint64_t va, unsigned shift)
 {
-    for (unsigned i = 0; i < JCACHE_SIZE; i++)
-        if (((h->jcache[i].pc ^ va) >> shift) == 0)
-            h->jcache[i].pc = ~0ull;
+    unsigned bit = hart_jcache_page_bit(va);
+    if (shift > 12 || (h->jcache_pages[bit / 64] >> (bit % 64)) & 1)
+        hart_jcache_flush(h);
+}
+
+static inline void hart_jcache_insert(struct hart *h, struct jcache_entry *je, uint64_t pc,
+                                      struct block *b, const void *code)
+{
+    *je = (struct jcache_entry){ pc, h->jcache_key, b, code };
+    unsigned bit = hart_jcache_page_bit(pc);
+    h->jcache_pages[bit / 64] |= 1ull << (bit % 64);
 }
 
 /* hart.c */

@@ -134,7 +134,7 @@ enum machine_request interp_run(struct hart *h)
         uint64_t pc = h->pc;
         struct jcache_entry *je = &h->jcache[(pc >> 1) & (JCACHE_SIZE - 1)];
         struct block *b = je->block;
-        if (unlikely(je->pc != pc || je->fetch_idx != h->fetch_idx ||
+        if (unlikely(je->pc != pc || je->key != h->jcache_key ||
                      b->gen != __atomic_load_n(b->page_gen, __ATOMIC_ACQUIRE))) {
             struct tlb_entry *fe =
                 &h->tlb[h->fetch_idx][TLB_EXEC][(pc >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1)];
@@ -151,7 +151,7 @@ enum machine_request interp_run(struct hart *h)
                 continue;
             }
             if (b->pa != ~0ull) /* the uncached straddling-instruction block is never remembered */
-                *je = (struct jcache_entry){ pc, h->fetch_idx, b, b->jit_code };
+                hart_jcache_insert(h, je, pc, b, b->jit_code);
         }
 
         if (b->jit_code) {

@@ -53,8 +53,8 @@ void jit_emit_lookup_jump(struct jit *j, struct x86_buf *b)
     x86_lea(b, true, X86_RAX, x86_mem_idx(X86_RBX, X86_RAX, 1, offsetof(struct hart, jcache)));
     x86_alu_rm(b, X86_CMP, true, X86_RSI, x86_mem(X86_RAX, offsetof(struct jcache_entry, pc)));
     uint8_t *miss1 = x86_jcc_rel32(b, X86_CC_NE);
-    x86_load(b, 4, false, X86_RCX, x86_mem(X86_RBX, offsetof(struct hart, fetch_idx)));
-    x86_alu_rm(b, X86_CMP, false, X86_RCX, x86_mem(X86_RAX, offsetof(struct jcache_entry, fetch_idx)));
+    x86_load(b, 4, false, X86_RCX, x86_mem(X86_RBX, offsetof(struct hart, jcache_key)));
+    x86_alu_rm(b, X86_CMP, false, X86_RCX, x86_mem(X86_RAX, offsetof(struct jcache_entry, key)));
     uint8_t *miss2 = x86_jcc_rel32(b, X86_CC_NE);
     x86_load(b, 8, false, X86_RAX, x86_mem(X86_RAX, offsetof(struct jcache_entry, code)));
     x86_test_rr(b, true, X86_RAX, X86_RAX);
@@ -137,7 +137,7 @@ static void jit_translate(struct translator *t, struct hart *h, struct block *b)
     }
     b->jit_code = j->cb.rx + start;
     struct jcache_entry *je = &h->jcache[(h->pc >> 1) & (JCACHE_SIZE - 1)];
-    if (je->block == b && je->pc == h->pc)
+    if (je->block == b && je->pc == h->pc && je->key == h->jcache_key)
         je->code = b->jit_code; /* indirect jumps find it from now on */
     j->cb.used = (start + size + 15) & ~(size_t)15;
     j->stats.blocks_translated++;
