@@ -265,17 +265,77 @@ static void emit_exit_to(struct tr *t, int64_t target)
 
 /* ---- instructions ---- */
 
-static void emit_step(struct tr *t, const struct insn *in, int32_t offset)
+/* How an op left to interp_step uses the integer registers. F and D ops touch
+ * at most one, so their calls need not write back and reload everything. */
+enum { STEP_X_NONE = 0, STEP_X_READS_RS1 = 1, STEP_X_WRITES_RD = 2, STEP_X_ANY = 3 };
+
+static unsigned step_int_use(unsigned op)
 {
-    commit_now(t);
-    write_back(t, t->dirty);
-    t->dirty = 0;
+    switch (op) {
+    case OP_FMADD_S: case OP_FMSUB_S: case OP_FNMSUB_S: case OP_FNMADD_S: case OP_FADD_S:
+    case OP_FSUB_S: case OP_FMUL_S: case OP_FDIV_S: case OP_FSQRT_S: case OP_FSGNJ_S:
+    case OP_FSGNJN_S: case OP_FSGNJX_S: case OP_FMIN_S: case OP_FMAX_S:
+    case OP_FMADD_D: case OP_FMSUB_D: case OP_FNMSUB_D: case OP_FNMADD_D: case OP_FADD_D:
+    case OP_FSUB_D: case OP_FMUL_D: case OP_FDIV_D: case OP_FSQRT_D: case OP_FSGNJ_D:
+    case OP_FSGNJN_D: case OP_FSGNJX_D: case OP_FMIN_D: case OP_FMAX_D:
+    case OP_FCVT_S_D: case OP_FCVT_D_S:
+        return STEP_X_NONE;
+    case OP_FCVT_W_S: case OP_FCVT_WU_S: case OP_FCVT_L_S: case OP_FCVT_LU_S: case OP_FMV_X_W:
+    case OP_FEQ_S: case OP_FLT_S: case OP_FLE_S: case OP_FCLASS_S:
+    case OP_FCVT_W_D: case OP_FCVT_WU_D: case OP_FCVT_L_D: case OP_FCVT_LU_D: case OP_FMV_X_D:
+    case OP_FEQ_D: case OP_FLT_D: case OP_FLE_D: case OP_FCLASS_D:
+        return STEP_X_WRITES_RD;
+    case OP_FCVT_S_W: case OP_FCVT_S_WU: case OP_FCVT_S_L: case OP_FCVT_S_LU: case OP_FMV_W_X:
+    case OP_FCVT_D_W: case OP_FCVT_D_WU: case OP_FCVT_D_L: case OP_FCVT_D_LU: case OP_FMV_D_X:
+    case OP_FLW: case OP_FLD: case OP_FSW: case OP_FSD:
+        return STEP_X_READS_RS1;
+    default:
+        return STEP_X_ANY;
+    }
+}
+
+static void emit_call_step(struct tr *t, const struct insn *in, int32_t offset)
+{
     x86_mov_rr(&t->buf, true, X86_RDI, X86_RBX);
     x86_mov_ri(&t->buf, X86_RSI, (uint64_t)(uintptr_t)in);
     x86_load(&t->buf, 8, false, X86_RDX, HART(pc));
     if (offset)
         x86_alu_ri(&t->buf, X86_ADD, true, X86_RDX, (int32_t)offset);
     x86_call_abs(&t->buf, (const void *)interp_step);
+}
+
+/*
+ * An F or D op through interp_step with only the integer register it uses
+ * synced. The instructions before it stay pending (no F/D op reads the
+ * counters); interp_step counts this one itself.
+ */
+static void emit_fp_step(struct tr *t, const struct insn *in, int32_t offset, unsigned use)
+{
+    if ((use & STEP_X_READS_RS1) && (t->dirty & (1ull << in->rs1))) {
+        x86_store(&t->buf, 8, x86_mem(X86_RBX, X_OFF(in->rs1)), (enum x86_reg)t->host[in->rs1]);
+        t->dirty &= ~(1ull << in->rs1);
+    }
+    emit_call_step(t, in, offset);
+    if ((use & STEP_X_WRITES_RD) && in->rd < 32 && t->host[in->rd] >= 0) {
+        x86_load(&t->buf, 8, false, (enum x86_reg)t->host[in->rd], x86_mem(X86_RBX, X_OFF(in->rd)));
+        t->dirty &= ~(1ull << in->rd);
+    }
+    x86_test_rr(&t->buf, false, X86_RAX, X86_RAX);
+    uint8_t *f = x86_jcc_rel32(&t->buf, X86_CC_NE);
+    add_cold(t, COLD_FAULT, f, offset, in);
+}
+
+static void emit_step(struct tr *t, const struct insn *in, int32_t offset)
+{
+    unsigned use = step_int_use(in->op);
+    if (use != STEP_X_ANY) {
+        emit_fp_step(t, in, offset, use);
+        return;
+    }
+    commit_now(t);
+    write_back(t, t->dirty);
+    t->dirty = 0;
+    emit_call_step(t, in, offset);
     reload_cached(t);
     if (insn_flags[in->op] & INSN_END) {
         /* It ended the block: h->pc is set, or an exception is raised at this instruction. */
