@@ -11,6 +11,11 @@ CFLAGS_REL    := $(CFLAGS_COMMON) -O2
 CFLAGS_SAN    := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer \
                  -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDLIBS        := -lfdt -lm -pthread -lz -lzstd
+# Network backends: libslirp (user networking) and libvdeplug (VDE switch). Debian's
+# slirp.pc requires glib-2.0's .pc, which only libglib2.0-dev installs, and libvdeplug
+# ships none: fall back to the plain library names (the headers need no flags).
+LDLIBS        += $(shell pkg-config --libs slirp 2>/dev/null || echo -lslirp) \
+                 $(shell pkg-config --libs vdeplug 2>/dev/null || echo -lvdeplug)
 
 SRCS      := $(shell find src -name '*.c' | sort)
 LIB_SRCS  := $(filter-out src/cli/%,$(SRCS))
@@ -96,6 +101,7 @@ bench: $(BUILD)/rvmm guest
 	./bench/boot.sh
 	./bench/programs/build.sh >/dev/null
 	./bench/cpu.sh
+	./bench/io_net.sh
 
 # libFuzzer targets (fuzz/*_fuzz.c, built with clang by fuzz/run.sh from the
 # sources each needs), each run for FUZZ_SECONDS from its seed corpus.

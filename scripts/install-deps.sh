@@ -9,6 +9,7 @@ packages=(
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   qemu-system-misc qemu-user qemu-utils opensbi device-tree-compiler
   python3 tmux bc time
+  libslirp-dev libvdeplug-dev vde2 iproute2
 )
 
 missing=()

@@ -68,7 +68,7 @@ run_suite() { # run_suite PREFIX SUITE
 }
 
 for suite in scripts/check-layers.sh tests/isa/run.sh tests/cli/run.sh tests/sbi/run.sh \
-    tests/boot/dtb.sh tests/boot/linux.sh tests/boot/virtio.sh tests/boot/disk.sh \
+    tests/boot/dtb.sh tests/boot/linux.sh tests/boot/virtio.sh tests/boot/disk.sh tests/boot/net.sh \
     tests/block/crash.sh tests/diff/run.sh tests/jitdiff/run.sh fuzz/run.sh; do
     run_suite "" "$suite"
 done

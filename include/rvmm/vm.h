@@ -25,6 +25,32 @@ struct vm_disk {
     const char *id;             /* the serial the guest reads (GET_ID); NULL: file name */
 };
 
+/* A virtio-net device: --net user[,hostfwd=...]... | tap=IFNAME | switch=PATH, [,mac=...] */
+enum vm_net_backend {
+    VM_NET_USER,   /* user-mode NAT through libslirp: 10.0.2.0/24, as QEMU's -netdev user */
+    VM_NET_TAP,    /* a host TAP interface */
+    VM_NET_SWITCH, /* a VDE switch (vde_switch -s PATH) shared by VMs on this host */
+};
+#define VM_NET_MAX_HOSTFWD 16
+#define VM_NET_IFNAME_MAX 16 /* IFNAMSIZ, with the NUL */
+#define VM_NET_PATH_MAX 100  /* a Unix socket path (PATH/ctl) must fit in sun_path */
+struct vm_net_hostfwd {          /* user: hostfwd=tcp|udp:HOSTADDR:HOSTPORT-GUESTADDR:GUESTPORT */
+    bool udp;
+    uint32_t host_addr;          /* IPv4, host byte order; 0 = any address */
+    uint16_t host_port;
+    uint32_t guest_addr;         /* 0 = the guest's DHCP address (10.0.2.15) */
+    uint16_t guest_port;
+};
+struct vm_net {
+    enum vm_net_backend backend;
+    char ifname[VM_NET_IFNAME_MAX]; /* tap */
+    char path[VM_NET_PATH_MAX];     /* switch: the vde_switch control directory */
+    bool mac_set;                   /* else derived from the configuration (virtio_net.c) */
+    uint8_t mac[6];
+    unsigned nhostfwd;              /* user */
+    struct vm_net_hostfwd hostfwd[VM_NET_MAX_HOSTFWD];
+};
+
 struct vm_config {
     uint64_t mem_size;   /* bytes of RAM at 0x80000000 */
     unsigned harts;
@@ -45,6 +71,8 @@ struct vm_config {
     bool rng;            /* add a virtio-rng fed from the host's getrandom() */
     struct vm_disk disks[VM_VIRTIO_SLOTS]; /* --disk, in command-line order */
     unsigned ndisks;
+    struct vm_net nets[VM_VIRTIO_SLOTS]; /* --net, in command-line order */
+    unsigned nnets;
 };
 
 #define VM_DEFAULT_MEM (128ull << 20)

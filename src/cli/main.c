@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/net_option.h"
 #include "cpu/hart.h"
 #include "lib/log.h"
 #include "rvmm/vm.h"
@@ -39,7 +40,11 @@ static void usage(FILE *out)
             "                    with virtio the guest console is a virtio-console (Linux: hvc1)\n"
             "  --rng             add a virtio-rng device fed from the host's random source\n"
             "  --disk PATH[,format=raw|qcow2][,ro][,id=NAME]\n"
-            "                    add a virtio-blk disk (repeatable; format detected if not given)\n",
+            "                    add a virtio-blk disk (repeatable; format detected if not given)\n"
+            "  --net user[,hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]...\n"
+            "  --net tap=IFNAME | switch=PATH    (each may end with ,mac=52:54:00:xx:xx:xx)\n"
+            "                    add a virtio-net device (repeatable): user-mode NAT (10.0.2.0/24,\n"
+            "                    DHCP), a host TAP interface, or a vde_switch's directory\n",
             VM_DEFAULT_JIT_THRESHOLD);
 }
 
@@ -114,7 +119,7 @@ static int cmd_run(int argc, char **argv)
                              .jit = true, .jit_threshold = VM_DEFAULT_JIT_THRESHOLD };
     enum { OPT_BIOS = 1, OPT_MEM, OPT_CLOCK, OPT_STATS, OPT_HELP, OPT_KERNEL, OPT_INITRD,
            OPT_APPEND, OPT_DUMP_DTB, OPT_JIT, OPT_JIT_THRESHOLD, OPT_PERF_MAP, OPT_CONSOLE,
-           OPT_RNG, OPT_DISK };
+           OPT_RNG, OPT_DISK, OPT_NET };
     static const struct option options[] = {
         { "bios", required_argument, NULL, OPT_BIOS },
         { "kernel", required_argument, NULL, OPT_KERNEL },
@@ -130,6 +135,7 @@ static int cmd_run(int argc, char **argv)
         { "console", required_argument, NULL, OPT_CONSOLE },
         { "rng", no_argument, NULL, OPT_RNG },
         { "disk", required_argument, NULL, OPT_DISK },
+        { "net", required_argument, NULL, OPT_NET },
         { "help", no_argument, NULL, OPT_HELP },
         { NULL, 0, NULL, 0 },
     };
@@ -196,6 +202,15 @@ static int cmd_run(int argc, char **argv)
                 return EXIT_USAGE;
             cfg.ndisks++;
             break;
+        case OPT_NET: {
+            char err[256];
+            if (cfg.nnets == VM_VIRTIO_SLOTS)
+                return bad_usage("--net %s: too many network devices", optarg);
+            if (net_option_parse(optarg, &cfg.nets[cfg.nnets], err, sizeof(err)))
+                return bad_usage("%s", err);
+            cfg.nnets++;
+            break;
+        }
         case OPT_HELP: usage(stdout); return 0;
         default:
             return bad_usage("run: unknown or incomplete option '%s'", argv[optind - 1]);
@@ -210,7 +225,7 @@ static int cmd_run(int argc, char **argv)
     if (cfg.append && !cfg.kernel)
         return bad_usage("run: --append needs --kernel%s", "");
     /* Every virtio device takes one of the board's slots; future ones (disks, nets) count too. */
-    unsigned virtio_devices = (cfg.console == VM_CONSOLE_VIRTIO) + cfg.rng + cfg.ndisks;
+    unsigned virtio_devices = (cfg.console == VM_CONSOLE_VIRTIO) + cfg.rng + cfg.ndisks + cfg.nnets;
     if (virtio_devices > VM_VIRTIO_SLOTS) {
         char what[64];
         snprintf(what, sizeof(what), "%u virtio devices, but the board has %u slots",
