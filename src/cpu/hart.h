@@ -130,7 +130,7 @@ struct translator;
  * nothing whatever the size.
  */
 #define JCACHE_SIZE 16384
-#define JCACHE_PAGE_FILTER_BITS 256
+#define JCACHE_PAGE_FILTER_BITS 4096
 struct jcache_entry {
     uint64_t pc;
     uint32_t key;  /* (epoch << 2) | fetch_idx when made */

@@ -163,6 +163,7 @@ static void allocate_registers(struct tr *t)
         uses[in->rs1]++;
         uses[in->rs2]++;
     }
+    uses[0] = 0; /* x0 is never cached (it reads as 0); best == 0 means "none left" */
     memset(t->host, -1, sizeof(t->host));
     for (size_t k = 0; k < ARRAY_SIZE(cache_pool); k++) {
         unsigned best = 0;
