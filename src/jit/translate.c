@@ -29,8 +29,12 @@ _Static_assert(offsetof(struct tlb_entry, tag) == 0 && offsetof(struct tlb_entry
 #define X_OFF(g) ((int32_t)(offsetof(struct hart, x) + 8u * (g)))
 #define HART(field) x86_mem(X86_RBX, (int32_t)offsetof(struct hart, field))
 
-/* Host registers that hold guest registers: callee-saved, so helper calls keep them. */
-static const enum x86_reg cache_pool[] = { X86_R12, X86_R13, X86_R14, X86_R15, X86_RBP };
+/* Host registers that hold guest registers, most used first: callee-saved ones,
+ * which helper calls keep, then caller-saved ones, saved and reloaded around
+ * every call (calls are on slow paths). None is an argument register. */
+static const enum x86_reg cache_pool[] = { X86_R12, X86_R13, X86_R14, X86_R15, X86_RBP,
+                                           X86_R8, X86_R9, X86_R10 };
+#define CACHE_CALLEE_SAVED 5
 #define CACHE_MIN_USES 2
 
 #define MAX_COLD 512
@@ -74,6 +78,7 @@ struct tr {
     unsigned page_offset;    /* of the block's start within its guest page */
     int8_t host[33];         /* guest register -> host register, or -1 */
     uint64_t cached;         /* bit g: guest register g lives in host[g] */
+    uint64_t cached_volatile; /* those of them in caller-saved host registers */
     uint64_t dirty;          /* bit g: host copy newer than h->x[g] */
     unsigned pending;        /* instructions retired but not yet added to instret */
     unsigned pending_mem;    /* accesses made but not yet added to the TLB hit count */
@@ -146,6 +151,20 @@ static void write_back(struct tr *t, uint64_t dirty)
             x86_store(&t->buf, 8, x86_mem(X86_RBX, X_OFF(g)), (enum x86_reg)t->host[g]);
 }
 
+/* Around a helper call: the caller-saved cache registers' dirty values go to
+ * memory before it, and all of them come back after it. */
+static void save_volatile(struct tr *t, uint64_t dirty)
+{
+    write_back(t, dirty & t->cached_volatile);
+}
+
+static void reload_volatile(struct tr *t)
+{
+    for (unsigned g = 1; g < 32; g++)
+        if (t->cached_volatile & (1ull << g))
+            x86_load(&t->buf, 8, false, (enum x86_reg)t->host[g], x86_mem(X86_RBX, X_OFF(g)));
+}
+
 static void reload_cached(struct tr *t)
 {
     for (unsigned g = 1; g < 32; g++)
@@ -174,6 +193,8 @@ static void allocate_registers(struct tr *t)
             break;
         t->host[best] = (int8_t)cache_pool[k];
         t->cached |= 1ull << best;
+        if (k >= CACHE_CALLEE_SAVED)
+            t->cached_volatile |= 1ull << best;
     }
 }
 
@@ -316,7 +337,10 @@ static void emit_fp_step(struct tr *t, const struct insn *in, int32_t offset, un
         x86_store(&t->buf, 8, x86_mem(X86_RBX, X_OFF(in->rs1)), (enum x86_reg)t->host[in->rs1]);
         t->dirty &= ~(1ull << in->rs1);
     }
+    save_volatile(t, t->dirty);
+    t->dirty &= ~t->cached_volatile;
     emit_call_step(t, in, offset);
+    reload_volatile(t);
     if ((use & STEP_X_WRITES_RD) && in->rd < 32 && t->host[in->rd] >= 0) {
         x86_load(&t->buf, 8, false, (enum x86_reg)t->host[in->rd], x86_mem(X86_RBX, X_OFF(in->rd)));
         t->dirty &= ~(1ull << in->rd);
@@ -451,11 +475,13 @@ static void emit_cold(struct tr *t, struct cold *c)
         x86_mov_ri(b, X86_RDX, size);
         if (c->kind == COLD_LOAD) {
             x86_lea(b, true, X86_RCX, HART(jit_scratch));
-            x86_call_abs(b, (const void *)mmu_load_slow);
         } else {
             guest_get(t, X86_RCX, c->in->rs2);
-            x86_call_abs(b, (const void *)mmu_store_slow);
         }
+        save_volatile(t, c->dirty);
+        x86_call_abs(b, c->kind == COLD_LOAD ? (const void *)mmu_load_slow
+                                              : (const void *)mmu_store_slow);
+        reload_volatile(t);
         x86_test_rr(b, false, X86_RAX, X86_RAX);
         uint8_t *ok = x86_jcc_rel32(b, X86_CC_E);
         c->pending_mem++; /* the exit's count includes the access's own decrement */
