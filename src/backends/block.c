@@ -198,7 +198,8 @@ int block_file_pwrite(int fd, uint64_t off, const void *buf, size_t len)
 
 #define FILE_IOV_BATCH 64
 
-int block_file_preadv(int fd, uint64_t off, struct iov_cursor *c, size_t len)
+/* The cursor's next `len` bytes from or to the file, FILE_IOV_BATCH segments at a time. */
+static int file_cursor_io(int fd, uint64_t off, struct iov_cursor *c, size_t len, bool write)
 {
     while (len > 0) {
         struct iovec v[FILE_IOV_BATCH];
@@ -206,7 +207,7 @@ int block_file_preadv(int fd, uint64_t off, struct iov_cursor *c, size_t len)
         int n = iov_cursor_take(c, len, v, FILE_IOV_BATCH, &got);
         if (got == 0)
             return -EINVAL;
-        int r = preadv_full(fd, off, v, n, got);
+        int r = write ? pwritev_full(fd, off, v, n, got) : preadv_full(fd, off, v, n, got);
         if (r < 0)
             return r;
         off += got;
@@ -215,21 +216,14 @@ int block_file_preadv(int fd, uint64_t off, struct iov_cursor *c, size_t len)
     return 0;
 }
 
+int block_file_preadv(int fd, uint64_t off, struct iov_cursor *c, size_t len)
+{
+    return file_cursor_io(fd, off, c, len, false);
+}
+
 int block_file_pwritev(int fd, uint64_t off, struct iov_cursor *c, size_t len)
 {
-    while (len > 0) {
-        struct iovec v[FILE_IOV_BATCH];
-        size_t got;
-        int n = iov_cursor_take(c, len, v, FILE_IOV_BATCH, &got);
-        if (got == 0)
-            return -EINVAL;
-        int r = pwritev_full(fd, off, v, n, got);
-        if (r < 0)
-            return r;
-        off += got;
-        len -= got;
-    }
-    return 0;
+    return file_cursor_io(fd, off, c, len, true);
 }
 
 int block_file_sync(int fd)
