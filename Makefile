@@ -101,7 +101,7 @@ bench: $(BUILD)/rvmm guest
 	./bench/boot.sh
 	./bench/programs/build.sh >/dev/null
 	./bench/cpu.sh
-	./bench/io_net.sh
+	./bench/io.sh
 
 # libFuzzer targets (fuzz/*_fuzz.c, built with clang by fuzz/run.sh from the
 # sources each needs), each run for FUZZ_SECONDS from its seed corpus.
