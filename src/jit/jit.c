@@ -46,10 +46,10 @@ void jit_emit_lookup_jump(struct jit *j, struct x86_buf *b)
     x86_mov_ri(b, X86_RDX, (uint64_t)(uintptr_t)&j->stats.lookups);
     x86_alu_mi(b, X86_ADD, true, x86_mem(X86_RDX, 0), 1);
     x86_load(b, 8, false, X86_RSI, x86_mem(X86_RBX, offsetof(struct hart, pc)));
+    /* ((pc >> 1) & (JCACHE_SIZE - 1)) << 5 == (pc << 4) & ((JCACHE_SIZE - 1) << 5) */
     x86_mov_rr(b, false, X86_RAX, X86_RSI);
-    x86_shift_ri(b, X86_SHR, false, X86_RAX, 1);
-    x86_alu_ri(b, X86_AND, false, X86_RAX, JCACHE_SIZE - 1);
-    x86_shift_ri(b, X86_SHL, false, X86_RAX, 5);
+    x86_shift_ri(b, X86_SHL, false, X86_RAX, 4);
+    x86_alu_ri(b, X86_AND, false, X86_RAX, (JCACHE_SIZE - 1) << 5);
     x86_lea(b, true, X86_RAX, x86_mem_idx(X86_RBX, X86_RAX, 1, offsetof(struct hart, jcache)));
     x86_alu_rm(b, X86_CMP, true, X86_RSI, x86_mem(X86_RAX, offsetof(struct jcache_entry, pc)));
     uint8_t *miss1 = x86_jcc_rel32(b, X86_CC_NE);

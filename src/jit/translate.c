@@ -395,10 +395,10 @@ static void emit_address(struct tr *t, const struct insn *in)
 static uint8_t *emit_tlb_lookup(struct tr *t, size_t table_off, unsigned size)
 {
     struct x86_buf *b = &t->buf;
+    /* ((va >> 12) & (TLB_SIZE - 1)) << 5, in two instructions */
     x86_mov_rr(b, false, X86_RAX, X86_RSI);
-    x86_shift_ri(b, X86_SHR, false, X86_RAX, GUEST_PAGE_SHIFT);
-    x86_alu_ri(b, X86_AND, false, X86_RAX, TLB_SIZE - 1);
-    x86_shift_ri(b, X86_SHL, false, X86_RAX, 5);
+    x86_shift_ri(b, X86_SHR, false, X86_RAX, GUEST_PAGE_SHIFT - 5);
+    x86_alu_ri(b, X86_AND, false, X86_RAX, (TLB_SIZE - 1) << 5);
     x86_alu_rm(b, X86_ADD, true, X86_RAX, x86_mem(X86_RBX, (int32_t)table_off));
     x86_lea(b, true, X86_RCX, x86_mem(X86_RSI, (int32_t)size - 1));
     x86_alu_ri(b, X86_AND, true, X86_RCX, -(int32_t)GUEST_PAGE_SIZE);
