@@ -27,6 +27,7 @@ _Static_assert(offsetof(struct tlb_entry, tag) == 0 && offsetof(struct tlb_entry
                "translated code reads tag and addend at these offsets");
 
 #define X_OFF(g) ((int32_t)(offsetof(struct hart, x) + 8u * (g)))
+#define F_OFF(r) ((int32_t)(offsetof(struct hart, f) + 8u * (r)))
 #define HART(field) x86_mem(X86_RBX, (int32_t)offsetof(struct hart, field))
 
 /* Host registers that hold guest registers, most used first: callee-saved ones,
@@ -58,7 +59,7 @@ struct label_fixup {
     unsigned index;
 };
 
-enum cold_kind { COLD_LOAD, COLD_STORE, COLD_FAULT, COLD_CHAIN, COLD_POLL };
+enum cold_kind { COLD_LOAD, COLD_STORE, COLD_FAULT, COLD_CHAIN, COLD_POLL, COLD_FP_OFF };
 
 /* A piece of out-of-line code, emitted after the hot path. */
 struct cold {
@@ -420,6 +421,47 @@ static void emit_load(struct tr *t, const struct insn *in, int32_t offset, unsig
     t->pending_mem++;
 }
 
+/* F/D loads and stores: mstatus.FS Off makes them illegal; the cold path lets
+ * interp_step raise that. */
+static void emit_fp_enabled_check(struct tr *t, const struct insn *in, int32_t offset)
+{
+    x86_load(&t->buf, 4, false, X86_RAX, HART(mstatus));
+    x86_test_ri(&t->buf, false, X86_RAX, (int32_t)MSTATUS_FS);
+    uint8_t *off = x86_jcc_rel32(&t->buf, X86_CC_E);
+    add_cold(t, COLD_FP_OFF, off, offset, in);
+}
+
+static void emit_fp_load(struct tr *t, const struct insn *in, int32_t offset, unsigned size)
+{
+    emit_fp_enabled_check(t, in, offset);
+    emit_address(t, in);
+    uint8_t *miss = emit_tlb_lookup(t, offsetof(struct hart, tlb_data_read), size);
+    struct cold *c = add_cold(t, COLD_LOAD, miss, offset, in);
+    x86_load(&t->buf, size, false, X86_RAX, x86_mem(X86_RSI, 0));
+    c->resume = x86_exec_ptr(&t->buf);
+    if (size == 4) { /* NaN-boxed single */
+        x86_mov_ri(&t->buf, X86_RCX, 0xffffffff00000000ull);
+        x86_alu_rr(&t->buf, X86_OR, true, X86_RAX, X86_RCX);
+    }
+    x86_store(&t->buf, 8, x86_mem(X86_RBX, F_OFF(in->rd)), X86_RAX);
+    x86_alu_mi(&t->buf, X86_OR, true, HART(mstatus), (int32_t)MSTATUS_FS); /* FS = Dirty */
+    t->pending++;
+    t->pending_mem++;
+}
+
+static void emit_fp_store(struct tr *t, const struct insn *in, int32_t offset, unsigned size)
+{
+    emit_fp_enabled_check(t, in, offset);
+    emit_address(t, in);
+    uint8_t *miss = emit_tlb_lookup(t, offsetof(struct hart, tlb_data_write), size);
+    struct cold *c = add_cold(t, COLD_STORE, miss, offset, in);
+    x86_load(&t->buf, size, false, X86_RDX, x86_mem(X86_RBX, F_OFF(in->rs2)));
+    x86_store(&t->buf, size, x86_mem(X86_RSI, 0), X86_RDX);
+    c->resume = x86_exec_ptr(&t->buf);
+    t->pending++;
+    t->pending_mem++;
+}
+
 static void emit_store(struct tr *t, const struct insn *in, int32_t offset, unsigned size)
 {
     emit_address(t, in);
@@ -446,6 +488,12 @@ static void emit_cold(struct tr *t, struct cold *c)
     case COLD_FAULT:
         emit_fault_exit(t, c);
         return;
+    case COLD_FP_OFF: /* interp_step raises the illegal instruction */
+        write_back(t, c->dirty);
+        emit_call_step(t, c->in, c->offset);
+        reload_volatile(t);
+        emit_fault_exit(t, c);
+        return;
     case COLD_POLL: /* a loop's poll is due: leave at the label's pc, nothing retired yet */
         write_back(t, c->dirty);
         if (c->offset)
@@ -468,6 +516,8 @@ static void emit_cold(struct tr *t, struct cold *c)
         case OP_SH: size = 2; break;
         case OP_SW: size = 4; break;
         case OP_SD: size = 8; break;
+        case OP_FLW: case OP_FSW: size = 4; break;
+        case OP_FLD: case OP_FSD: size = 8; break;
         }
         /* RSI still holds the virtual address; the miss was counted as a hit. */
         x86_alu_mi(b, X86_SUB, true, HART(stats.tlb_hits), 1);
@@ -475,6 +525,8 @@ static void emit_cold(struct tr *t, struct cold *c)
         x86_mov_ri(b, X86_RDX, size);
         if (c->kind == COLD_LOAD) {
             x86_lea(b, true, X86_RCX, HART(jit_scratch));
+        } else if (c->in->op == OP_FSW || c->in->op == OP_FSD) {
+            x86_load(b, 8, false, X86_RCX, x86_mem(X86_RBX, F_OFF(c->in->rs2)));
         } else {
             guest_get(t, X86_RCX, c->in->rs2);
         }
@@ -800,6 +852,10 @@ static bool emit_native(struct tr *t, const struct trace_insn *ti)
     case OP_SH: emit_store(t, in, offset, 2); return true;
     case OP_SW: emit_store(t, in, offset, 4); return true;
     case OP_SD: emit_store(t, in, offset, 8); return true;
+    case OP_FLW: emit_fp_load(t, in, offset, 4); return true;
+    case OP_FLD: emit_fp_load(t, in, offset, 8); return true;
+    case OP_FSW: emit_fp_store(t, in, offset, 4); return true;
+    case OP_FSD: emit_fp_store(t, in, offset, 8); return true;
 
     case OP_JAL:
         emit_pc_relative(t, X86_RAX, (int64_t)offset + in->len);
