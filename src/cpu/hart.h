@@ -112,7 +112,8 @@ struct hart_stats {
     uint64_t interrupts[16];
     uint64_t blocks_decoded, block_cache_flushes;
     uint64_t blocks_invalidated; /* dropped because their page was written (self-modifying code) */
-    uint64_t insns_translated; /* retired in translated code (counted at block exits) */
+    uint64_t insns_interpreted; /* retired by the interpreter's block loop; the rest of
+                                 * instret, less insns_stepped, ran as translated code */
     uint64_t insns_stepped;    /* retired by the interpreter on behalf of translated code */
     uint64_t firmware_calls[16][8]; /* built-in firmware calls by extension and function slot */
 };

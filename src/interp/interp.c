@@ -183,10 +183,12 @@ enum machine_request interp_run(struct hart *h)
 
     block_end:
         h->instret += in - counted;
+        h->stats.insns_interpreted += (uint64_t)(in - b->insns);
         h->stats.tlb_hits += tlb_hits;
         continue;
     exception:
         h->instret += in - counted;
+        h->stats.insns_interpreted += (uint64_t)(in - b->insns);
         h->stats.tlb_hits += tlb_hits;
         hart_take_exception(h, pc);
         continue;

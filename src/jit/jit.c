@@ -223,7 +223,8 @@ void jit_print_stats(const struct translator *t, const struct hart *h, FILE *out
 {
     const struct jit *j = (const struct jit *)t;
     const struct jit_stats *s = &j->stats;
-    uint64_t translated = h->stats.insns_translated;
+    uint64_t other = h->stats.insns_interpreted + h->stats.insns_stepped;
+    uint64_t translated = h->instret > other ? h->instret - other : 0;
     uint64_t all = h->instret ? h->instret : 1;
     fprintf(out, "  jit blocks translated %" PRIu64 ", code bytes %" PRIu64 " (cache %zu of %zu in use)\n",
             s->blocks_translated, s->bytes_emitted, j->cb.used, j->cb.size);

@@ -206,7 +206,6 @@ static void emit_commit(struct tr *t, unsigned pending, unsigned pending_mem)
 {
     if (pending) {
         x86_alu_mi(&t->buf, X86_ADD, true, HART(instret), (int32_t)pending);
-        x86_alu_mi(&t->buf, X86_ADD, true, HART(stats.insns_translated), (int32_t)pending);
     }
     if (pending_mem)
         x86_alu_mi(&t->buf, X86_ADD, true, HART(stats.tlb_hits), (int32_t)pending_mem);
