@@ -77,9 +77,12 @@ if command -v tmux >/dev/null; then
     word=hello-$RANDOM
     if [[ $ok -eq 1 ]]; then
         tmux send-keys -t "$session" "echo $word | tr a-z A-Z" Enter
-        sleep 3
         upper=$(echo "$word" | tr a-z A-Z)
-        tmux capture-pane -p -t "$session" | grep -qx "$upper" && ok=2
+        # A loaded host (the sanitizer build, other jobs) can take seconds to answer.
+        for _ in $(seq 60); do
+            sleep 1
+            tmux capture-pane -p -t "$session" | grep -qx "$upper" && { ok=2; break; }
+        done
     fi
     # idle: CPU time of rvmm over 5 s at the prompt
     pid=$(pgrep -f "run --mem 256M --kernel $KERNEL --initrd $INITRD --append console=ttyS0$" | head -1)
