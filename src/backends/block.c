@@ -140,19 +140,24 @@ static void iov_advance(struct iovec **v, int *n, size_t by)
     }
 }
 
-/* Reads exactly len bytes into v[0..n) (their total); zeros past end of file. */
-static int preadv_full(int fd, uint64_t off, struct iovec *v, int n, size_t len)
+/*
+ * Reads or writes exactly len bytes of v[0..n) (their total) at off. A read
+ * past the end of the file gives zeros; a write that makes no progress is -EIO.
+ */
+static int file_iov_full(int fd, uint64_t off, struct iovec *v, int n, size_t len, bool write)
 {
     if (off > FILE_OFF_MAX || len > FILE_OFF_MAX - off)
         return -EFBIG;
     while (len > 0) {
-        ssize_t r = preadv(fd, v, n, (off_t)off);
+        ssize_t r = write ? pwritev(fd, v, n, (off_t)off) : preadv(fd, v, n, (off_t)off);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
             return -errno;
         }
         if (r == 0) {
+            if (write)
+                return -EIO;
             for (int i = 0; i < n; i++)
                 memset(v[i].iov_base, 0, v[i].iov_len);
             return 0;
@@ -164,36 +169,16 @@ static int preadv_full(int fd, uint64_t off, struct iovec *v, int n, size_t len)
     return 0;
 }
 
-static int pwritev_full(int fd, uint64_t off, struct iovec *v, int n, size_t len)
-{
-    if (off > FILE_OFF_MAX || len > FILE_OFF_MAX - off)
-        return -EFBIG;
-    while (len > 0) {
-        ssize_t r = pwritev(fd, v, n, (off_t)off);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        if (r == 0)
-            return -EIO;
-        iov_advance(&v, &n, (size_t)r);
-        off += (uint64_t)r;
-        len -= (size_t)r;
-    }
-    return 0;
-}
-
 int block_file_pread(int fd, uint64_t off, void *buf, size_t len)
 {
     struct iovec v = { buf, len };
-    return preadv_full(fd, off, &v, 1, len);
+    return file_iov_full(fd, off, &v, 1, len, false);
 }
 
 int block_file_pwrite(int fd, uint64_t off, const void *buf, size_t len)
 {
     struct iovec v = { (void *)buf, len };
-    return pwritev_full(fd, off, &v, 1, len);
+    return file_iov_full(fd, off, &v, 1, len, true);
 }
 
 #define FILE_IOV_BATCH 64
@@ -207,7 +192,7 @@ static int file_cursor_io(int fd, uint64_t off, struct iov_cursor *c, size_t len
         int n = iov_cursor_take(c, len, v, FILE_IOV_BATCH, &got);
         if (got == 0)
             return -EINVAL;
-        int r = write ? pwritev_full(fd, off, v, n, got) : preadv_full(fd, off, v, n, got);
+        int r = file_iov_full(fd, off, v, n, got, write);
         if (r < 0)
             return r;
         off += got;
