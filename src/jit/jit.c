@@ -43,8 +43,6 @@ static uint64_t now_ns(void)
 void jit_emit_lookup_jump(struct jit *j, struct x86_buf *b)
 {
     _Static_assert(sizeof(struct jcache_entry) == 32, "jcache index scaled by << 5");
-    x86_mov_ri(b, X86_RDX, (uint64_t)(uintptr_t)&j->stats.lookups);
-    x86_alu_mi(b, X86_ADD, true, x86_mem(X86_RDX, 0), 1);
     x86_load(b, 8, false, X86_RSI, x86_mem(X86_RBX, offsetof(struct hart, pc)));
     /* ((pc >> 1) & (JCACHE_SIZE - 1)) << 5 == (pc << 4) & ((JCACHE_SIZE - 1) << 5) */
     x86_mov_rr(b, false, X86_RAX, X86_RSI);
@@ -59,13 +57,12 @@ void jit_emit_lookup_jump(struct jit *j, struct x86_buf *b)
     x86_load(b, 8, false, X86_RAX, x86_mem(X86_RAX, offsetof(struct jcache_entry, code)));
     x86_test_rr(b, true, X86_RAX, X86_RAX);
     uint8_t *miss3 = x86_jcc_rel32(b, X86_CC_E);
-    x86_alu_mi(b, X86_ADD, true, x86_mem(X86_RDX, offsetof(struct jit_stats, lookup_hits) -
-                                                       offsetof(struct jit_stats, lookups)), 1);
     x86_jmp_r(b, X86_RAX);
+    /* Only misses are counted: a hit costs no memory update. */
     if (miss1 && miss2 && miss3) {
-        x86_patch_rel32(miss1, b->exec_delta, j->exit_normal);
-        x86_patch_rel32(miss2, b->exec_delta, j->exit_normal);
-        x86_patch_rel32(miss3, b->exec_delta, j->exit_normal);
+        x86_patch_rel32(miss1, b->exec_delta, j->lookup_miss);
+        x86_patch_rel32(miss2, b->exec_delta, j->lookup_miss);
+        x86_patch_rel32(miss3, b->exec_delta, j->lookup_miss);
     }
 }
 
@@ -100,6 +97,11 @@ static void emit_stubs(struct jit *j)
     j->exit_exception = x86_exec_ptr(&b);
     x86_mov_ri(&b, X86_RAX, JIT_EXIT_EXCEPTION);
     x86_jmp_abs(&b, epilogue);
+
+    j->lookup_miss = x86_exec_ptr(&b);
+    x86_mov_ri(&b, X86_RDX, (uint64_t)(uintptr_t)&j->stats.lookup_misses);
+    x86_alu_mi(&b, X86_ADD, true, x86_mem(X86_RDX, 0), 1);
+    x86_jmp_abs(&b, j->exit_normal);
 
     j->exit_chain = x86_exec_ptr(&b);
     x86_store(&b, 8, x86_mem(X86_RBX, offsetof(struct hart, jit_exit_slot)), X86_RAX);
@@ -228,8 +230,8 @@ void jit_print_stats(const struct translator *t, const struct hart *h, FILE *out
     uint64_t all = h->instret ? h->instret : 1;
     fprintf(out, "  jit blocks translated %" PRIu64 ", code bytes %" PRIu64 " (cache %zu of %zu in use)\n",
             s->blocks_translated, s->bytes_emitted, j->cb.used, j->cb.size);
-    fprintf(out, "  jit chains linked %" PRIu64 ", indirect lookups %" PRIu64 " (%" PRIu64 " hits), flushes %" PRIu64 "\n",
-            s->chains_linked, s->lookups, s->lookup_hits, s->flushes);
+    fprintf(out, "  jit chains linked %" PRIu64 ", jump-cache lookup misses %" PRIu64 ", flushes %" PRIu64 "\n",
+            s->chains_linked, s->lookup_misses, s->flushes);
     fprintf(out, "  jit time translating %.3f ms\n", (double)s->translate_ns / 1e6);
     fprintf(out, "  jit instructions in translated code %" PRIu64 " (%.1f%%), stepped by helpers %" PRIu64 "\n",
             translated, 100.0 * (double)translated / (double)all, h->stats.insns_stepped);

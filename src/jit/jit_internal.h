@@ -28,7 +28,7 @@ struct jit_stats {
     uint64_t blocks_translated;
     uint64_t bytes_emitted;
     uint64_t chains_linked;
-    uint64_t lookups, lookup_hits;
+    uint64_t lookup_misses; /* inline jump-cache lookups that went back to the loop */
     uint64_t flushes;
     uint64_t translate_ns;
 };
@@ -48,6 +48,7 @@ struct jit {
     const uint8_t *exit_normal;    /* return JIT_EXIT_NORMAL */
     const uint8_t *exit_exception; /* return JIT_EXIT_EXCEPTION */
     const uint8_t *exit_chain;     /* record RAX as the exit to link, return JIT_EXIT_CHAIN */
+    const uint8_t *lookup_miss;    /* count a jump-cache miss, then exit_normal */
 
     /* The last chainable exit, linked if the very next block entered is its target. */
     uint8_t *pending_slot;
