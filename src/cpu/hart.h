@@ -107,7 +107,7 @@ struct tlb_entry {
 };
 
 struct hart_stats {
-    uint64_t tlb_hits, tlb_misses, tlb_flushes;
+    uint64_t tlb_misses, tlb_flushes, tlb_full_flushes; /* flushes: by address and whole */
     uint64_t exceptions[16];
     uint64_t interrupts[16];
     uint64_t blocks_decoded, block_cache_flushes;

@@ -206,7 +206,7 @@ void tlb_flush_all(struct hart *h)
     memset(h->tlb, 0xff, sizeof(h->tlb));
     h->tlb_has_superpage = false;
     hart_jcache_flush(h);
-    h->stats.tlb_flushes++;
+    h->stats.tlb_full_flushes++;
 }
 
 void tlb_flush_translated(struct hart *h)
@@ -214,7 +214,7 @@ void tlb_flush_translated(struct hart *h)
     memset(h->tlb, 0xff, sizeof(h->tlb[0]) * MMU_M);
     h->tlb_has_superpage = false;
     hart_jcache_flush(h);
-    h->stats.tlb_flushes++;
+    h->stats.tlb_full_flushes++;
 }
 
 /*

@@ -167,7 +167,6 @@ enum machine_request interp_run(struct hart *h)
 
         const struct insn *in = b->insns;
         const struct insn *counted = in;
-        uint64_t tlb_hits = 0; /* added to the stats at block exit: no memory increment per access */
         struct tlb_entry *const tlb_r = h->tlb[h->data_idx][TLB_READ];
         struct tlb_entry *const tlb_w = h->tlb[h->data_idx][TLB_WRITE];
         goto *dispatch[in->op];
@@ -184,12 +183,10 @@ enum machine_request interp_run(struct hart *h)
     block_end:
         h->instret += in - counted;
         h->stats.insns_interpreted += (uint64_t)(in - b->insns);
-        h->stats.tlb_hits += tlb_hits;
         continue;
     exception:
         h->instret += in - counted;
         h->stats.insns_interpreted += (uint64_t)(in - b->insns);
-        h->stats.tlb_hits += tlb_hits;
         hart_take_exception(h, pc);
         continue;
     }
@@ -201,7 +198,6 @@ int interp_step(struct hart *h, const struct insn *in, uint64_t pc)
     uint64_t *const x = h->x;
     uint64_t *const f = h->f;
     const struct insn *counted = in;
-    uint64_t tlb_hits = 0;
     struct tlb_entry *const tlb_r = h->tlb[h->data_idx][TLB_READ];
     struct tlb_entry *const tlb_w = h->tlb[h->data_idx][TLB_WRITE];
     goto *dispatch[in->op];
@@ -217,15 +213,12 @@ int interp_step(struct hart *h, const struct insn *in, uint64_t pc)
 next:
     h->instret += in - counted;
     h->stats.insns_stepped += in - counted;
-    h->stats.tlb_hits += tlb_hits;
     return INTERP_STEP_NEXT;
 block_end:
     h->instret += in - counted;
     h->stats.insns_stepped += in - counted;
-    h->stats.tlb_hits += tlb_hits;
     return INTERP_STEP_END;
 exception:
     h->instret += in - counted;
-    h->stats.tlb_hits += tlb_hits;
     return INTERP_STEP_EXCEPTION;
 }

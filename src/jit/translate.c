@@ -59,7 +59,7 @@ struct label_fixup {
     unsigned index;
 };
 
-enum cold_kind { COLD_LOAD, COLD_STORE, COLD_FAULT, COLD_CHAIN, COLD_POLL, COLD_FP_OFF };
+enum cold_kind { COLD_LOAD, COLD_STORE, COLD_GROUP, COLD_FAULT, COLD_CHAIN, COLD_POLL, COLD_FP_OFF };
 
 /* A piece of out-of-line code, emitted after the hot path. */
 struct cold {
@@ -67,9 +67,10 @@ struct cold {
     uint8_t *from;          /* the rel32 field that jumps here */
     const uint8_t *resume;  /* where a slow load/store goes back to */
     uint64_t dirty;         /* guest registers to write back on a fault exit */
-    unsigned pending, pending_mem; /* uncounted instructions and accesses before this one */
+    unsigned pending;       /* instructions retired before this one, not yet counted */
     int32_t offset;        /* the instruction's byte offset in the block */
     const struct insn *in;
+    unsigned group_first, group_len; /* COLD_GROUP: the trace instructions it covers */
 };
 
 struct tr {
@@ -82,7 +83,6 @@ struct tr {
     uint64_t cached_volatile; /* those of them in caller-saved host registers */
     uint64_t dirty;          /* bit g: host copy newer than h->x[g] */
     unsigned pending;        /* instructions retired but not yet added to instret */
-    unsigned pending_mem;    /* accesses made but not yet added to the TLB hit count */
     struct cold cold[MAX_COLD];
     unsigned ncold;
     bool cold_overflow;
@@ -101,7 +101,7 @@ static struct cold *add_cold(struct tr *t, enum cold_kind kind, uint8_t *from, i
         return &t->cold[0]; /* harmless target; the translation is dropped */
     }
     struct cold *c = &t->cold[t->ncold++];
-    *c = (struct cold){ kind, from, NULL, t->dirty, t->pending, t->pending_mem, offset, in };
+    *c = (struct cold){ kind, from, NULL, t->dirty, t->pending, offset, in, 0, 0 };
     return c;
 }
 
@@ -138,11 +138,24 @@ static void guest_put(struct tr *t, unsigned g, enum x86_reg src)
     if (g == 0 || g == HART_X_SINK)
         return;
     if (t->host[g] >= 0) {
-        x86_mov_rr(&t->buf, true, (enum x86_reg)t->host[g], src);
+        if (src != (enum x86_reg)t->host[g])
+            x86_mov_rr(&t->buf, true, (enum x86_reg)t->host[g], src);
         t->dirty |= 1ull << g;
     } else {
         x86_store(&t->buf, 8, x86_mem(X86_RBX, X_OFF(g)), src);
     }
+}
+
+/* Whether the instruction's result is thrown away (rd is x0). */
+static bool no_result(const struct insn *in)
+{
+    return in->rd == 0 || in->rd == HART_X_SINK;
+}
+
+/* Where rd's value is computed: its cache register, else RAX (guest_put stores it). */
+static enum x86_reg result_reg(const struct tr *t, const struct insn *in)
+{
+    return t->host[in->rd] >= 0 ? (enum x86_reg)t->host[in->rd] : X86_RAX;
 }
 
 static void write_back(struct tr *t, uint64_t dirty)
@@ -201,27 +214,23 @@ static void allocate_registers(struct tr *t)
 
 /* ---- counting and exits ---- */
 
-/* Adds what this block retired so far to instret and the statistics. */
-static void emit_commit(struct tr *t, unsigned pending, unsigned pending_mem)
+/* Adds what this block retired so far to instret. */
+static void emit_commit(struct tr *t, unsigned pending)
 {
-    if (pending) {
+    if (pending)
         x86_alu_mi(&t->buf, X86_ADD, true, HART(instret), (int32_t)pending);
-    }
-    if (pending_mem)
-        x86_alu_mi(&t->buf, X86_ADD, true, HART(stats.tlb_hits), (int32_t)pending_mem);
 }
 
 static void commit_now(struct tr *t)
 {
-    emit_commit(t, t->pending, t->pending_mem);
+    emit_commit(t, t->pending);
     t->pending = 0;
-    t->pending_mem = 0;
 }
 
 /* The exception recorded by a helper is taken at the instruction at `offset`. */
 static void emit_fault_exit(struct tr *t, const struct cold *c)
 {
-    emit_commit(t, c->pending, c->pending_mem);
+    emit_commit(t, c->pending);
     write_back(t, c->dirty);
     if (c->offset)
         x86_alu_mi(&t->buf, X86_ADD, true, HART(pc), (int32_t)c->offset);
@@ -244,14 +253,13 @@ static int trace_index_of(const struct tr *t, int64_t offset)
  */
 static void emit_internal_jump(struct tr *t, unsigned index, int64_t target)
 {
-    emit_commit(t, t->pending, t->pending_mem);
+    emit_commit(t, t->pending);
     const uint8_t *code = t->trace[index].label_code;
     if (code) {
         x86_alu_mi(&t->buf, X86_SUB, false, HART(poll_countdown), 1);
         uint8_t *due = x86_jcc_rel32(&t->buf, X86_CC_S);
         struct cold *c = add_cold(t, COLD_POLL, due, (int32_t)target, NULL);
         c->pending = 0;
-        c->pending_mem = 0;
         uint8_t *f = x86_jmp_rel32(&t->buf);
         if (f)
             x86_patch_rel32(f, t->buf.exec_delta, code);
@@ -271,7 +279,7 @@ static void emit_exit_to(struct tr *t, int64_t target)
         emit_internal_jump(t, (unsigned)index, target);
         return;
     }
-    emit_commit(t, t->pending, t->pending_mem);
+    emit_commit(t, t->pending);
     write_back(t, t->dirty);
     if (target)
         x86_alu_mi(&t->buf, X86_ADD, true, HART(pc), (int32_t)target);
@@ -375,16 +383,50 @@ static void emit_step(struct tr *t, const struct insn *in, int32_t offset)
     }
 }
 
+enum access_kind { ACCESS_NONE, ACCESS_LOAD, ACCESS_STORE };
+
+/* The size of a load or store op (integer or F/D), and whether a load sign-extends. */
+static unsigned access_size(unsigned op, bool *sign)
+{
+    *sign = op == OP_LB || op == OP_LH || op == OP_LW;
+    switch (op) {
+    case OP_LB: case OP_LBU: case OP_SB: return 1;
+    case OP_LH: case OP_LHU: case OP_SH: return 2;
+    case OP_LW: case OP_LWU: case OP_SW: case OP_FLW: case OP_FSW: return 4;
+    case OP_LD: case OP_SD: case OP_FLD: case OP_FSD: return 8;
+    default: return 0;
+    }
+}
+
+/* Integer loads and stores (the ones access groups are made of). */
+static enum access_kind int_access_kind(unsigned op)
+{
+    switch (op) {
+    case OP_LB: case OP_LH: case OP_LW: case OP_LD: case OP_LBU: case OP_LHU: case OP_LWU:
+        return ACCESS_LOAD;
+    case OP_SB: case OP_SH: case OP_SW: case OP_SD:
+        return ACCESS_STORE;
+    default:
+        return ACCESS_NONE;
+    }
+}
+
+/* RSI = base + imm, a virtual address. */
+static void emit_address_of(struct tr *t, unsigned base, int32_t imm)
+{
+    if (base != 0 && t->host[base] >= 0)
+        x86_lea(&t->buf, true, X86_RSI, x86_mem((enum x86_reg)t->host[base], imm));
+    else {
+        guest_get(t, X86_RSI, base);
+        if (imm)
+            x86_alu_ri(&t->buf, X86_ADD, true, X86_RSI, imm);
+    }
+}
+
 /* RSI = rs1 + imm, the access's virtual address. */
 static void emit_address(struct tr *t, const struct insn *in)
 {
-    if (in->rs1 != 0 && t->host[in->rs1] >= 0)
-        x86_lea(&t->buf, true, X86_RSI, x86_mem((enum x86_reg)t->host[in->rs1], in->imm));
-    else {
-        guest_get(t, X86_RSI, in->rs1);
-        if (in->imm)
-            x86_alu_ri(&t->buf, X86_ADD, true, X86_RSI, in->imm);
-    }
+    emit_address_of(t, in->rs1, in->imm);
 }
 
 /*
@@ -408,16 +450,90 @@ static uint8_t *emit_tlb_lookup(struct tr *t, size_t table_off, unsigned size)
     return miss;
 }
 
+/* Where a load's value goes: rd's cache register, else RAX (also for x0: the
+ * access is still made, for its faults). */
+static enum x86_reg load_reg(const struct tr *t, const struct insn *in)
+{
+    return no_result(in) ? X86_RAX : result_reg(t, in);
+}
+
 static void emit_load(struct tr *t, const struct insn *in, int32_t offset, unsigned size, bool sign)
 {
     emit_address(t, in);
     uint8_t *miss = emit_tlb_lookup(t, offsetof(struct hart, tlb_data_read), size);
     struct cold *c = add_cold(t, COLD_LOAD, miss, offset, in);
-    x86_load(&t->buf, size, sign, X86_RAX, x86_mem(X86_RSI, 0));
+    x86_load(&t->buf, size, sign, load_reg(t, in), x86_mem(X86_RSI, 0));
     c->resume = x86_exec_ptr(&t->buf);
-    guest_put(t, in->rd, X86_RAX);
+    guest_put(t, in->rd, load_reg(t, in));
     t->pending++;
-    t->pending_mem++;
+}
+
+/*
+ * An access group: consecutive integer loads (or stores) off one base register
+ * whose bytes span at most a page, as in a function's register saves and
+ * restores. One TLB lookup checks the group's last byte (its entry sits where
+ * the first byte's page would, so both are on that page); every access then is
+ * one host instruction. A miss runs the group access by access, as if it had
+ * not been grouped, in cold code that rejoins after it.
+ */
+static unsigned access_group_len(const struct tr *t, unsigned first)
+{
+    const struct insn *in0 = t->trace[first].in;
+    enum access_kind kind = int_access_kind(in0->op);
+    bool sign;
+    if (kind == ACCESS_NONE || (kind == ACCESS_LOAD && in0->rd == in0->rs1))
+        return 1;
+    int32_t lo = in0->imm, hi = in0->imm + (int32_t)access_size(in0->op, &sign);
+    unsigned n = 1;
+    while (first + n < t->ntrace) {
+        const struct trace_insn *ti = &t->trace[first + n];
+        const struct insn *in = ti->in;
+        if (ti->label || int_access_kind(in->op) != kind || in->rs1 != in0->rs1)
+            break;
+        int32_t end = in->imm + (int32_t)access_size(in->op, &sign);
+        int32_t new_lo = in->imm < lo ? in->imm : lo, new_hi = end > hi ? end : hi;
+        if (new_hi - new_lo > (int32_t)GUEST_PAGE_SIZE)
+            break;
+        lo = new_lo;
+        hi = new_hi;
+        n++;
+        if (kind == ACCESS_LOAD && in->rd == in0->rs1)
+            break; /* later accesses would use the new base */
+    }
+    return n;
+}
+
+static void emit_access_group(struct tr *t, unsigned first, unsigned n)
+{
+    const struct insn *in0 = t->trace[first].in;
+    bool store = int_access_kind(in0->op) == ACCESS_STORE, sign;
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (unsigned k = 0; k < n; k++) {
+        const struct insn *in = t->trace[first + k].in;
+        int32_t end = in->imm + (int32_t)access_size(in->op, &sign);
+        lo = in->imm < lo ? in->imm : lo;
+        hi = end > hi ? end : hi;
+    }
+    emit_address_of(t, in0->rs1, lo);
+    uint8_t *miss = emit_tlb_lookup(
+        t, store ? offsetof(struct hart, tlb_data_write) : offsetof(struct hart, tlb_data_read),
+        (unsigned)(hi - lo));
+    struct cold *c = add_cold(t, COLD_GROUP, miss, t->trace[first].offset, in0);
+    c->group_first = first;
+    c->group_len = n;
+    for (unsigned k = 0; k < n; k++) { /* RSI is the host address of base + lo */
+        const struct insn *in = t->trace[first + k].in;
+        unsigned size = access_size(in->op, &sign);
+        struct x86_mem m = x86_mem(X86_RSI, in->imm - lo);
+        if (store) {
+            x86_store(&t->buf, size, m, guest_use(t, in->rs2, X86_RDX));
+        } else {
+            x86_load(&t->buf, size, sign, load_reg(t, in), m);
+            guest_put(t, in->rd, load_reg(t, in));
+        }
+        t->pending++;
+    }
+    c->resume = x86_exec_ptr(&t->buf);
 }
 
 /* F/D loads and stores: mstatus.FS Off makes them illegal; the cold path lets
@@ -445,7 +561,6 @@ static void emit_fp_load(struct tr *t, const struct insn *in, int32_t offset, un
     x86_store(&t->buf, 8, x86_mem(X86_RBX, F_OFF(in->rd)), X86_RAX);
     x86_alu_mi(&t->buf, X86_OR, true, HART(mstatus), (int32_t)MSTATUS_FS); /* FS = Dirty */
     t->pending++;
-    t->pending_mem++;
 }
 
 static void emit_fp_store(struct tr *t, const struct insn *in, int32_t offset, unsigned size)
@@ -458,7 +573,6 @@ static void emit_fp_store(struct tr *t, const struct insn *in, int32_t offset, u
     x86_store(&t->buf, size, x86_mem(X86_RSI, 0), X86_RDX);
     c->resume = x86_exec_ptr(&t->buf);
     t->pending++;
-    t->pending_mem++;
 }
 
 static void emit_store(struct tr *t, const struct insn *in, int32_t offset, unsigned size)
@@ -470,8 +584,9 @@ static void emit_store(struct tr *t, const struct insn *in, int32_t offset, unsi
     x86_store(&t->buf, size, x86_mem(X86_RSI, 0), v);
     c->resume = x86_exec_ptr(&t->buf);
     t->pending++;
-    t->pending_mem++;
 }
+
+static bool emit_native(struct tr *t, const struct trace_insn *ti);
 
 static void emit_cold(struct tr *t, struct cold *c)
 {
@@ -499,27 +614,25 @@ static void emit_cold(struct tr *t, struct cold *c)
             x86_alu_mi(b, X86_ADD, true, HART(pc), (int32_t)c->offset);
         x86_jmp_abs(b, t->j->exit_normal);
         return;
+    case COLD_GROUP: {
+        /* The group's accesses one by one, from the state the hot path had
+         * before it; they reach the same state after it. */
+        uint64_t dirty = t->dirty;
+        unsigned pending = t->pending;
+        t->dirty = c->dirty;
+        t->pending = c->pending;
+        for (unsigned k = 0; k < c->group_len; k++)
+            emit_native(t, &t->trace[c->group_first + k]);
+        x86_jmp_abs(b, c->resume);
+        t->dirty = dirty;
+        t->pending = pending;
+        return;
+    }
     case COLD_LOAD:
     case COLD_STORE: {
-        unsigned size = 0;
-        bool sign = false;
-        switch (c->in->op) {
-        case OP_LB: size = 1; sign = true; break;
-        case OP_LH: size = 2; sign = true; break;
-        case OP_LW: size = 4; sign = true; break;
-        case OP_LD: size = 8; break;
-        case OP_LBU: size = 1; break;
-        case OP_LHU: size = 2; break;
-        case OP_LWU: size = 4; break;
-        case OP_SB: size = 1; break;
-        case OP_SH: size = 2; break;
-        case OP_SW: size = 4; break;
-        case OP_SD: size = 8; break;
-        case OP_FLW: case OP_FSW: size = 4; break;
-        case OP_FLD: case OP_FSD: size = 8; break;
-        }
-        /* RSI still holds the virtual address; the miss was counted as a hit. */
-        x86_alu_mi(b, X86_SUB, true, HART(stats.tlb_hits), 1);
+        bool sign;
+        unsigned size = access_size(c->in->op, &sign);
+        /* RSI still holds the virtual address. */
         x86_mov_rr(b, true, X86_RDI, X86_RBX);
         x86_mov_ri(b, X86_RDX, size);
         if (c->kind == COLD_LOAD) {
@@ -535,12 +648,13 @@ static void emit_cold(struct tr *t, struct cold *c)
         reload_volatile(t);
         x86_test_rr(b, false, X86_RAX, X86_RAX);
         uint8_t *ok = x86_jcc_rel32(b, X86_CC_E);
-        c->pending_mem++; /* the exit's count includes the access's own decrement */
         emit_fault_exit(t, c);
         if (ok)
             x86_patch_rel32(ok, b->exec_delta, x86_exec_ptr(b));
-        if (c->kind == COLD_LOAD)
-            x86_load(b, size, sign, X86_RAX, HART(jit_scratch));
+        if (c->kind == COLD_LOAD) {
+            bool fp = c->in->op == OP_FLW || c->in->op == OP_FLD;
+            x86_load(b, size, sign, fp ? X86_RAX : load_reg(t, c->in), HART(jit_scratch));
+        }
         x86_jmp_abs(b, c->resume);
         return;
     }
@@ -549,43 +663,95 @@ static void emit_cold(struct tr *t, struct cold *c)
 
 /* ---- integer operations ---- */
 
-/* rd = rs1 OP rs2 (or OP imm), computed in RAX; 32-bit forms sign-extend. */
+static uint64_t fold_alu(enum x86_alu op, uint64_t a, uint64_t c)
+{
+    switch (op) {
+    case X86_ADD: return a + c;
+    case X86_SUB: return a - c;
+    case X86_AND: return a & c;
+    case X86_OR: return a | c;
+    default: return a ^ c; /* X86_XOR */
+    }
+}
+
+/*
+ * rd = rs1 OP rs2 (or OP imm); 32-bit forms sign-extend. Computed straight in
+ * rd's cache register when it has one: x86's two-operand form then needs rd
+ * to start as rs1, which must not overwrite rs2 first (rd == rs2 != rs1 takes
+ * the commutative swap, or RAX). addi on a cached rs1 is one lea.
+ */
 static void emit_alu(struct tr *t, const struct insn *in, enum x86_alu op, bool imm, bool word)
 {
-    guest_get(t, X86_RAX, in->rs1);
-    if (imm)
-        x86_alu_ri(&t->buf, op, !word, X86_RAX, in->imm);
-    else
-        x86_alu_rr(&t->buf, op, !word, X86_RAX, guest_use(t, in->rs2, X86_RCX));
+    struct x86_buf *b = &t->buf;
+    if (no_result(in))
+        return;
+    enum x86_reg d = result_reg(t, in);
+    bool rs1_cached = in->rs1 != 0 && t->host[in->rs1] >= 0;
+
+    if (imm && in->rs1 == 0) {
+        uint64_t v = fold_alu(op, 0, (uint64_t)(int64_t)in->imm);
+        x86_mov_ri(b, d, word ? (uint64_t)(int64_t)(int32_t)v : v);
+    } else if (imm && op == X86_ADD && !word && rs1_cached) {
+        if (in->imm)
+            x86_lea(b, true, d, x86_mem((enum x86_reg)t->host[in->rs1], in->imm));
+        else if (d != t->host[in->rs1])
+            x86_mov_rr(b, true, d, (enum x86_reg)t->host[in->rs1]);
+    } else if (imm) {
+        guest_get(t, d, in->rs1);
+        x86_alu_ri(b, op, !word, d, in->imm);
+    } else {
+        bool commutative = op == X86_ADD || op == X86_AND || op == X86_OR || op == X86_XOR;
+        unsigned first = in->rs1, second = in->rs2;
+        if (in->rs2 != in->rs1 && in->rs2 != 0 && t->host[in->rs2] == d) {
+            if (commutative) {
+                first = in->rs2;
+                second = in->rs1;
+            } else {
+                d = X86_RAX;
+            }
+        }
+        if (in->rs1 == 0 && op == X86_ADD) { /* mv: rd = rs2 */
+            guest_get(t, d, in->rs2);
+        } else {
+            guest_get(t, d, first);
+            x86_alu_rr(b, op, !word, d, guest_use(t, second, X86_RCX));
+        }
+    }
     if (word)
-        x86_movsx_rr(&t->buf, 4, X86_RAX, X86_RAX);
-    guest_put(t, in->rd, X86_RAX);
+        x86_movsx_rr(b, 4, d, d);
+    guest_put(t, in->rd, d);
 }
 
 static void emit_shift(struct tr *t, const struct insn *in, enum x86_shift op, bool imm, bool word)
 {
+    if (no_result(in))
+        return;
+    enum x86_reg d = result_reg(t, in);
     if (!imm)
-        guest_get(t, X86_RCX, in->rs2);
-    guest_get(t, X86_RAX, in->rs1);
+        guest_get(t, X86_RCX, in->rs2); /* before d is written: d may be rs2's register */
+    guest_get(t, d, in->rs1);
     if (imm)
-        x86_shift_ri(&t->buf, op, !word, X86_RAX, (uint8_t)in->imm);
+        x86_shift_ri(&t->buf, op, !word, d, (uint8_t)in->imm);
     else
-        x86_shift_cl(&t->buf, op, !word, X86_RAX); /* x86 masks the count as RISC-V does */
+        x86_shift_cl(&t->buf, op, !word, d); /* x86 masks the count as RISC-V does */
     if (word)
-        x86_movsx_rr(&t->buf, 4, X86_RAX, X86_RAX);
-    guest_put(t, in->rd, X86_RAX);
+        x86_movsx_rr(&t->buf, 4, d, d);
+    guest_put(t, in->rd, d);
 }
 
 /* rd = (rs1 <cc> rs2 or imm) ? 1 : 0 */
 static void emit_set(struct tr *t, const struct insn *in, enum x86_cond cc, bool imm)
 {
-    guest_get(t, X86_RAX, in->rs1);
+    if (no_result(in))
+        return;
+    enum x86_reg r1 = guest_use(t, in->rs1, X86_RAX);
     if (imm)
-        x86_alu_ri(&t->buf, X86_CMP, true, X86_RAX, in->imm);
+        x86_alu_ri(&t->buf, X86_CMP, true, r1, in->imm);
     else
-        x86_alu_rr(&t->buf, X86_CMP, true, X86_RAX, guest_use(t, in->rs2, X86_RCX));
-    x86_setcc_zx(&t->buf, cc, X86_RAX);
-    guest_put(t, in->rd, X86_RAX);
+        x86_alu_rr(&t->buf, X86_CMP, true, r1, guest_use(t, in->rs2, X86_RCX));
+    enum x86_reg d = result_reg(t, in);
+    x86_setcc_zx(&t->buf, cc, d); /* flags survive both instructions */
+    guest_put(t, in->rd, d);
 }
 
 /* rd = cc(rs1, rs2) ? rs2 : rs1 */
@@ -644,8 +810,10 @@ static void emit_branch(struct tr *t, const struct insn *in, int32_t offset, enu
                         bool continues)
 {
     enum x86_reg r1 = guest_use(t, in->rs1, X86_RAX);
-    enum x86_reg r2 = guest_use(t, in->rs2, X86_RCX);
-    x86_alu_rr(&t->buf, X86_CMP, true, r1, r2);
+    if (in->rs2 == 0) /* flags as cmp r1, 0: OF = CF = 0 */
+        x86_test_rr(&t->buf, true, r1, r1);
+    else
+        x86_alu_rr(&t->buf, X86_CMP, true, r1, guest_use(t, in->rs2, X86_RCX));
     t->pending++;
     if (continues) {
         uint8_t *stay = x86_jcc_rel32(&t->buf, (enum x86_cond)(cc ^ 1));
@@ -669,12 +837,16 @@ static bool emit_native(struct tr *t, const struct trace_insn *ti)
     struct x86_buf *b = &t->buf;
     switch (in->op) {
     case OP_LUI:
-        x86_mov_ri(b, X86_RAX, (uint64_t)(int64_t)in->imm);
-        guest_put(t, in->rd, X86_RAX);
+        if (!no_result(in)) {
+            x86_mov_ri(b, result_reg(t, in), (uint64_t)(int64_t)in->imm);
+            guest_put(t, in->rd, result_reg(t, in));
+        }
         break;
     case OP_AUIPC:
-        emit_pc_relative(t, X86_RAX, (int64_t)offset + in->imm);
-        guest_put(t, in->rd, X86_RAX);
+        if (!no_result(in)) {
+            emit_pc_relative(t, result_reg(t, in), (int64_t)offset + in->imm);
+            guest_put(t, in->rd, result_reg(t, in));
+        }
         break;
     case OP_ADDI: emit_alu(t, in, X86_ADD, true, false); break;
     case OP_XORI: emit_alu(t, in, X86_XOR, true, false); break;
@@ -872,7 +1044,7 @@ static bool emit_native(struct tr *t, const struct trace_insn *ti)
         emit_pc_relative(t, X86_RAX, (int64_t)offset + in->len);
         guest_put(t, in->rd, X86_RAX);
         t->pending++;
-        emit_commit(t, t->pending, t->pending_mem);
+        emit_commit(t, t->pending);
         write_back(t, t->dirty);
         x86_store(b, 8, HART(pc), X86_RSI);
         jit_emit_lookup_jump(t->j, b);
@@ -1041,8 +1213,13 @@ size_t jit_emit_block(struct jit *j, struct block *b)
                 if (t.fixups[k].index == i && t.fixups[k].field)
                     x86_patch_rel32(t.fixups[k].field, buf->exec_delta, ti->label_code);
         }
-        if (!emit_native(&t, ti))
+        unsigned group = access_group_len(&t, i);
+        if (group > 1) {
+            emit_access_group(&t, i, group);
+            i += group - 1;
+        } else if (!emit_native(&t, ti)) {
             emit_step(&t, ti->in, ti->offset);
+        }
     }
     for (unsigned i = 0; i < t.ncold; i++)
         emit_cold(&t, &t.cold[i]);

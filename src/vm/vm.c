@@ -160,8 +160,10 @@ void vm_print_stats(struct vm *vm)
             if (s->interrupts[c])
                 fprintf(stderr, "  interrupt %-30s %" PRIu64 "\n", interrupt_names[c],
                         s->interrupts[c]);
-        fprintf(stderr, "  tlb hits %" PRIu64 ", misses %" PRIu64 ", flushes %" PRIu64 "\n",
-                s->tlb_hits, s->tlb_misses, s->tlb_flushes);
+        fprintf(stderr, "  tlb misses %" PRIu64 " (%.0f per million instructions), flushes %" PRIu64
+                " by address, %" PRIu64 " whole\n", s->tlb_misses,
+                1e6 * (double)s->tlb_misses / (double)(h->instret ? h->instret : 1), s->tlb_flushes,
+                s->tlb_full_flushes);
         fprintf(stderr, "  blocks decoded %" PRIu64 ", invalidated by stores %" PRIu64
                 ", decode cache flushes %" PRIu64 "\n",
                 s->blocks_decoded, s->blocks_invalidated, s->block_cache_flushes);

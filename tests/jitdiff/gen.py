@@ -407,6 +407,11 @@ class JGen(Gen):
             # differently
             choices += [0x3000000, RAM_BASE - 0x1000, 0x1000 + 8 * self.r.randrange(16),
                         0xffc, 0xffe, RAM_END - 4, RAM_END - 2, RAM_BASE - 4, RAM_END - 1]
+        if not self.portable and self.chance(0.2):
+            t = self.tmp()
+            self.li(t, RAM_END - 32)
+            self.access_group(t, 32)      # runs past the end of RAM: access fault
+            return
         addr = self.r.choice(choices)
         load = kind < 0.55
         if addr >= 0x1000 and addr < 0x1080 and not load and self.chance(0.5):
@@ -440,6 +445,33 @@ class JGen(Gen):
             else:
                 self.e("lr.%s x%d, (x%d)" % (w, self.rd(), t))
         self.count("access faults")
+
+    def access_group(self, t, edge):
+        """2-5 consecutive loads or stores off x{t}, all below x{t} + edge
+        (valid memory) but one, at or across it (a fault): the translator
+        checks such a group with one lookup, so the fault must still come at the
+        right access, after the earlier ones took effect."""
+        store = self.chance(0.5)
+        n = self.r.randint(2, 5)
+        faulting = self.r.randrange(n)     # exactly one: the caller budgeted one trap
+        accs = []
+        for k in range(n):
+            op, size = self.r.choice([("b", 1), ("h", 2), ("w", 4), ("d", 8), ("d", 8)])
+            if k == faulting:   # at the edge, or crossing it (a misaligned d)
+                off = edge - self.r.choice([0, 0, 4]) if size == 8 else edge
+            else:
+                off = edge - size * self.r.randint(1, 24 // size)
+            accs.append((op, size, off))
+        for op, size, off in accs:
+            if store:
+                self.e("s%s x%d, %d(x%d)" % (op, self.rs(), off, t))
+            else:
+                rd = self.rd()
+                while rd == t:
+                    rd = self.rd()
+                self.e("l%s%s x%d, %d(x%d)" % (op, "u" if op != "d" and self.chance(0.3) else "",
+                                               rd, off, t))
+        self.count("access groups")
 
     # -- branches inside loop bodies ------------------------------------------
     def g_inner_branch(self):
@@ -1642,8 +1674,13 @@ class JGen(Gen):
     def s_fault(self):
         if not self.budget_traps(1):
             return self.s_vd_access()
-        c = self.r.randrange(11 if not self.portable else 8)
+        c = self.r.randrange(12 if not self.portable else 8)
         t = self.tmp()
+        if c == 11:
+            self.li(t, va(VD, 4096 - 40))
+            self.access_group(t, 40)      # runs into the unmapped page: page fault
+            self.count("S page/access faults")
+            return
         if c == 0:
             self.li(t, va(VUNM, 8 * self.r.randrange(512)))
             self.e("ld x%d, 0(x%d)" % (self.rd(), t))
