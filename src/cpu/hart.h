@@ -95,7 +95,7 @@ enum irq_num { IRQ_SSI = 1, IRQ_MSI = 3, IRQ_STI = 5, IRQ_MTI = 7, IRQ_SEI = 9, 
  */
 enum tlb_access { TLB_READ, TLB_WRITE, TLB_EXEC, TLB_ACCESS_COUNT };
 enum mmu_idx { MMU_U, MMU_S, MMU_S_SUM, MMU_M, MMU_IDX_COUNT };
-#define TLB_BITS 10
+#define TLB_BITS 12
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_TAG_INVALID (~0ull)
 
@@ -188,6 +188,9 @@ struct hart {
     struct tlb_entry tlb[MMU_IDX_COUNT][TLB_ACCESS_COUNT][TLB_SIZE];
     /* log2 of the size of the guest mapping each TLB entry came from (12 unless a superpage) */
     uint8_t tlb_span_shift[MMU_IDX_COUNT][TLB_ACCESS_COUNT][TLB_SIZE];
+    /* Bit per entry (flat index into tlb): filled since the last whole flush, so
+     * flushes and scans visit those entries only, not the whole table. */
+    uint64_t tlb_filled[MMU_IDX_COUNT * TLB_ACCESS_COUNT * TLB_SIZE / 64];
     uint32_t jcache_epoch;
     uint32_t jcache_key; /* (jcache_epoch << 2) | fetch_idx */
     /* Bit (page number hash): some entry since the last flush has a pc in such a page. */

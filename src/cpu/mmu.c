@@ -201,64 +201,112 @@ restart:;
 
 /* ---- TLB ---- */
 
+#define TLB_ENTRIES_PER_IDX (TLB_ACCESS_COUNT * TLB_SIZE)
+
+static struct tlb_entry *tlb_flat(struct hart *h, unsigned flat)
+{
+    return &h->tlb[0][0][0] + flat;
+}
+
+static uint8_t *tlb_flat_span_shift(struct hart *h, unsigned flat)
+{
+    return &h->tlb_span_shift[0][0][0] + flat;
+}
+
+/*
+ * Visits the entries with flat index in [first, end) (multiples of 64) filled
+ * since the last whole flush; `drop` returns whether to invalidate the entry,
+ * which also forgets it.
+ */
+static void tlb_scan_filled(struct hart *h, unsigned first, unsigned end,
+                            bool (*drop)(struct hart *h, unsigned flat, void *arg), void *arg)
+{
+    for (unsigned w = first / 64; w < end / 64; w++) {
+        uint64_t bits = h->tlb_filled[w];
+        while (bits) {
+            unsigned flat = w * 64 + (unsigned)__builtin_ctzll(bits);
+            bits &= bits - 1;
+            if (tlb_flat(h, flat)->tag == TLB_TAG_INVALID || drop(h, flat, arg)) {
+                tlb_flat(h, flat)->tag = TLB_TAG_INVALID;
+                h->tlb_filled[w] &= ~(1ull << (flat % 64));
+            }
+        }
+    }
+}
+
+static bool drop_always(struct hart *h, unsigned flat, void *arg)
+{
+    (void)h, (void)flat, (void)arg;
+    return true;
+}
+
 void tlb_flush_all(struct hart *h)
 {
     memset(h->tlb, 0xff, sizeof(h->tlb));
+    memset(h->tlb_filled, 0, sizeof(h->tlb_filled));
     h->tlb_has_superpage = false;
     hart_jcache_flush(h);
     h->stats.tlb_full_flushes++;
 }
 
+/* The contexts below MMU_M come first in the table: a prefix of the flat indexes. */
 void tlb_flush_translated(struct hart *h)
 {
-    memset(h->tlb, 0xff, sizeof(h->tlb[0]) * MMU_M);
+    tlb_scan_filled(h, 0, MMU_M * TLB_ENTRIES_PER_IDX, drop_always, NULL);
     h->tlb_has_superpage = false;
     hart_jcache_flush(h);
     h->stats.tlb_full_flushes++;
+}
+
+struct span_flush {
+    uint64_t va;
+    unsigned widest; /* the largest span shift dropped */
+};
+
+/* A superpage entry (span above a page) whose mapping covers the va. */
+static bool drop_if_span_covers(struct hart *h, unsigned flat, void *arg)
+{
+    struct span_flush *f = arg;
+    unsigned shift = *tlb_flat_span_shift(h, flat);
+    if (shift <= GUEST_PAGE_SHIFT || ((tlb_flat(h, flat)->tag ^ f->va) >> shift) != 0)
+        return false;
+    if (shift > f->widest)
+        f->widest = shift;
+    return true;
 }
 
 /*
  * sfence.vma with an address: every entry whose mapping covers va. Entries are
  * per 4 KiB page, so a superpage leaves entries in many slots: once any
- * superpage was cached, all entries are checked against their mapping's span.
+ * superpage was cached, the filled entries are checked against their mapping's
+ * span.
  */
 void tlb_flush_va(struct hart *h, uint64_t va)
 {
     uint64_t tag = va & GUEST_PAGE_MASK;
     unsigned slot = (va >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1);
-    unsigned widest = GUEST_PAGE_SHIFT;
-    /* Linux flushes one user page after each fault; its superpages are the kernel's. */
-    bool scan = h->tlb_has_superpage && va >= h->superpage_lo && va <= h->superpage_last;
+    struct span_flush f = { va, GUEST_PAGE_SHIFT };
 
     for (unsigned idx = 0; idx < MMU_M; idx++)
-        for (unsigned acc = 0; acc < TLB_ACCESS_COUNT; acc++) {
+        for (unsigned acc = 0; acc < TLB_ACCESS_COUNT; acc++)
             if (h->tlb[idx][acc][slot].tag == tag)
                 h->tlb[idx][acc][slot].tag = TLB_TAG_INVALID;
-            if (!scan)
-                continue;
-            for (unsigned i = 0; i < TLB_SIZE; i++) {
-                struct tlb_entry *e = &h->tlb[idx][acc][i];
-                unsigned shift = h->tlb_span_shift[idx][acc][i];
-                if (shift > GUEST_PAGE_SHIFT && e->tag != TLB_TAG_INVALID &&
-                    ((e->tag ^ va) >> shift) == 0) {
-                    e->tag = TLB_TAG_INVALID;
-                    if (shift > widest)
-                        widest = shift;
-                }
-            }
-        }
-    hart_jcache_flush_range(h, va, widest);
+    /* Linux flushes one user page after each fault; its superpages are the kernel's. */
+    if (h->tlb_has_superpage && va >= h->superpage_lo && va <= h->superpage_last)
+        tlb_scan_filled(h, 0, MMU_M * TLB_ENTRIES_PER_IDX, drop_if_span_covers, &f);
+    hart_jcache_flush_range(h, va, f.widest);
     h->stats.tlb_flushes++;
+}
+
+static bool drop_if_write_to_page(struct hart *h, unsigned flat, void *arg)
+{
+    return (flat % TLB_ENTRIES_PER_IDX) / TLB_SIZE == TLB_WRITE &&
+           tlb_flat(h, flat)->pa_page == *(const uint64_t *)arg;
 }
 
 void tlb_drop_write_mappings(struct hart *h, uint64_t pa_page)
 {
-    for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++)
-        for (unsigned i = 0; i < TLB_SIZE; i++) {
-            struct tlb_entry *e = &h->tlb[idx][TLB_WRITE][i];
-            if (e->tag != TLB_TAG_INVALID && e->pa_page == pa_page)
-                e->tag = TLB_TAG_INVALID;
-        }
+    tlb_scan_filled(h, 0, MMU_IDX_COUNT * TLB_ENTRIES_PER_IDX, drop_if_write_to_page, &pa_page);
 }
 
 /* Fill the entry for va -> pa when the whole page may be mapped for `acc`. */
@@ -274,9 +322,12 @@ static void tlb_fill(struct hart *h, unsigned idx, enum tlb_access acc, uint64_t
         (r->readonly || __atomic_load_n(&r->code_page[page], __ATOMIC_ACQUIRE)))
         return;
 
-    struct tlb_entry *e = &h->tlb[idx][acc][(va >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1)];
+    unsigned slot = (va >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1);
+    unsigned flat = (idx * TLB_ACCESS_COUNT + acc) * TLB_SIZE + slot;
+    struct tlb_entry *e = &h->tlb[idx][acc][slot];
     e->tag = va & GUEST_PAGE_MASK;
-    h->tlb_span_shift[idx][acc][(va >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1)] = h->walk_span_shift;
+    h->tlb_span_shift[idx][acc][slot] = h->walk_span_shift;
+    h->tlb_filled[flat / 64] |= 1ull << (flat % 64);
     if (h->walk_span_shift > GUEST_PAGE_SHIFT) {
         uint64_t span = 1ull << h->walk_span_shift;
         uint64_t lo = va & ~(span - 1);

@@ -1,7 +1,7 @@
 /*
  * test_tlb.c - the MMU and software TLB: Sv39/Sv48 walks, A/D updates, permission
  * faults with their causes and tval, refill on miss, flushes, the rule that pages
- * holding code are never mapped for fast writes, and the hit/miss/flush counters.
+ * holding code are never mapped for fast writes, and the miss/flush counters.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -138,6 +138,39 @@ static void test_flushes(void **state)
     assert_int_equal(v, 77);
 }
 
+/* Whole flushes visit only the entries filled since the last one (a bitmap):
+ * every such entry must go, in every translated context, across repeated
+ * flushes, while the untranslated M-mode context keeps its entries. */
+static void test_whole_flush_drops_every_filled_entry(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t v;
+
+    hart_set_priv(&f->h, PRIV_M);
+    assert_int_equal(mmu_load_slow(&f->h, DATA_PA, 8, &v), 0);
+    struct tlb_entry *m_entry = entry(&f->h, TLB_READ, DATA_PA);
+    assert_int_equal(m_entry->tag, DATA_PA);
+    hart_set_priv(&f->h, PRIV_S);
+
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(mmu_load_slow(&f->h, VA, 8, &v), 0);
+        assert_int_equal(mmu_store_slow(&f->h, VA + 8, 8, 3), 0);
+        assert_int_equal(mmu_load_slow(&f->h, VA + 0x1000, 8, &v), 0);
+        assert_int_equal(entry(&f->h, TLB_READ, VA)->tag, VA);
+        assert_int_equal(entry(&f->h, TLB_WRITE, VA)->tag, VA);
+        assert_int_equal(entry(&f->h, TLB_READ, VA + 0x1000)->tag, VA + 0x1000);
+        uint64_t whole = f->h.stats.tlb_full_flushes;
+        tlb_flush_translated(&f->h);
+        assert_int_equal(f->h.stats.tlb_full_flushes, whole + 1);
+        assert_int_equal(entry(&f->h, TLB_READ, VA)->tag, TLB_TAG_INVALID);
+        assert_int_equal(entry(&f->h, TLB_WRITE, VA)->tag, TLB_TAG_INVALID);
+        assert_int_equal(entry(&f->h, TLB_READ, VA + 0x1000)->tag, TLB_TAG_INVALID);
+        assert_int_equal(m_entry->tag, DATA_PA);
+    }
+    tlb_flush_all(&f->h);
+    assert_int_equal(m_entry->tag, TLB_TAG_INVALID);
+}
+
 static void test_page_faults_have_cause_and_tval(void **state)
 {
     struct fixture *f = *state;
@@ -241,6 +274,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_walk_sets_accessed_then_dirty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refill_then_hit_pointer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flushes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_whole_flush_drops_every_filled_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_faults_have_cause_and_tval, setup, teardown),
         cmocka_unit_test_setup_teardown(test_misaligned_superpage_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sv48_walk, setup, teardown),
