@@ -15,9 +15,6 @@ struct block_cache {
     uint8_t *arena;
     size_t size, used;
     struct block *table[BLOCK_HASH_SIZE];
-    /* An instruction that straddles two pages is decoded here, never cached:
-     * its second half may map elsewhere next time. */
-    struct block *scratch;
 };
 
 static size_t block_bytes(unsigned ninsns)
@@ -31,8 +28,7 @@ struct block_cache *blocks_create(size_t arena_bytes)
     if (!bc)
         return NULL;
     bc->arena = malloc(arena_bytes);
-    bc->scratch = calloc(1, block_bytes(1));
-    if (!bc->arena || !bc->scratch) {
+    if (!bc->arena) {
         blocks_destroy(bc);
         return NULL;
     }
@@ -45,7 +41,6 @@ void blocks_destroy(struct block_cache *bc)
     if (!bc)
         return;
     free(bc->arena);
-    free(bc->scratch);
     free(bc);
 }
 
@@ -64,13 +59,14 @@ static unsigned block_hash(uint64_t pa)
     return (unsigned)((pa >> 1) ^ (pa >> (1 + BLOCK_HASH_BITS))) & (BLOCK_HASH_SIZE - 1);
 }
 
-static struct block *blocks_lookup(struct hart *h, struct block_cache *bc, uint64_t pa)
+static struct block *blocks_lookup(struct hart *h, struct block_cache *bc, uint64_t pa,
+                                   uint64_t pa2)
 {
     struct block **link = &bc->table[block_hash(pa)];
     for (struct block *b = *link; b; link = &b->next, b = b->next) {
-        if (b->pa != pa)
+        if (b->pa != pa || b->pa2 != pa2)
             continue;
-        if (likely(b->gen == __atomic_load_n(b->page_gen, __ATOMIC_ACQUIRE)))
+        if (likely(block_is_current(b)))
             return b;
         *link = b->next; /* stale: its page was written; drop it (and its translation) */
         h->stats.blocks_invalidated++;
@@ -92,57 +88,83 @@ static void mark_code_page(struct hart *h, uint64_t pa)
     tlb_drop_write_mappings(h, pa & GUEST_PAGE_MASK);
 }
 
-static struct block *decode_straddling(struct hart *h, uint64_t pc, uint16_t low_half)
+/* A new block at `pa`, its instructions still to decode, in the arena (flushed first if full). */
+static struct block *block_new(struct hart *h, uint64_t pa, const struct tlb_entry *e)
 {
-    uint64_t next_page = (pc + 2);
-    struct tlb_entry *e2 = &h->tlb[h->fetch_idx][TLB_EXEC][(next_page >> GUEST_PAGE_SHIFT) &
-                                                           (TLB_SIZE - 1)];
-    if (e2->tag != (next_page & GUEST_PAGE_MASK) && !(e2 = mmu_fill_fetch(h, next_page)))
-        return NULL;
-    uint16_t high_half;
-    memcpy(&high_half, (void *)(e2->addend + next_page), 2);
-
-    struct block *b = h->blocks->scratch;
-    b->pa = ~0ull;
-    b->ninsns = 1;
+    struct block_cache *bc = h->blocks;
+    if (bc->used + block_bytes(BLOCK_MAX_INSNS) > bc->size) {
+        blocks_flush(h);
+        h->stats.block_cache_flushes++;
+    }
+    mark_code_page(h, pa);
+    struct block *b = (struct block *)(void *)(bc->arena + bc->used);
+    b->pa = pa;
+    b->page_gen = e->page_gen;
+    b->gen = __atomic_load_n(e->page_gen, __ATOMIC_ACQUIRE);
+    b->pa2 = BLOCK_ONE_PAGE;
+    b->page_gen2 = b->page_gen;
+    b->gen2 = b->gen;
     b->jit_code = NULL;
     b->exec_count = 0;
-    insn_decode(((uint32_t)high_half << 16) | low_half, &b->insns[0]);
-    b->insns[1] = (struct insn){ .op = OP_BLOCK_END };
+    return b;
+}
+
+/* Ends b after n instructions and adds it to the cache. */
+static struct block *block_commit(struct hart *h, struct block *b, unsigned n, uint32_t bytes)
+{
+    struct block_cache *bc = h->blocks;
+    b->ninsns = n;
+    b->bytes = bytes;
+    b->insns[n] = (struct insn){ .op = OP_BLOCK_END };
+    bc->used += block_bytes(n);
+    unsigned slot = block_hash(b->pa);
+    b->next = bc->table[slot];
+    bc->table[slot] = b;
+    h->stats.blocks_decoded++;
     return b;
 }
 
 struct block *blocks_get(struct hart *h, uint64_t pc, struct tlb_entry *e)
 {
-    struct block_cache *bc = h->blocks;
     uint64_t pa = e->pa_page | (pc & (GUEST_PAGE_SIZE - 1));
-    struct block *b = blocks_lookup(h, bc, pa);
+    const uint8_t *host = (const uint8_t *)(e->addend + pc);
+    uint16_t low;
+    memcpy(&low, host, 2);
+
+    /* A 4-byte instruction in the page's last two bytes: its second half is
+     * on the next page, wherever that maps now. */
+    struct tlb_entry *e2 = NULL;
+    uint64_t pa2 = BLOCK_ONE_PAGE;
+    if ((pc & (GUEST_PAGE_SIZE - 1)) == GUEST_PAGE_SIZE - 2 && insn_length(low) == 4) {
+        uint64_t next_page = pc + 2;
+        e2 = &h->tlb[h->fetch_idx][TLB_EXEC][(next_page >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1)];
+        if (e2->tag != (next_page & GUEST_PAGE_MASK) && !(e2 = mmu_fill_fetch(h, next_page)))
+            return NULL;
+        pa2 = e2->pa_page;
+    }
+    struct block *b = blocks_lookup(h, h->blocks, pa, pa2);
     if (likely(b))
         return b;
 
-    if (bc->used + block_bytes(BLOCK_MAX_INSNS) > bc->size) {
-        blocks_flush(h);
-        h->stats.block_cache_flushes++;
+    b = block_new(h, pa, e);
+    if (e2) {
+        uint16_t high;
+        memcpy(&high, (const void *)(e2->addend + pc + 2), 2);
+        mark_code_page(h, pa2);
+        b->pa2 = pa2;
+        b->page_gen2 = e2->page_gen;
+        b->gen2 = __atomic_load_n(e2->page_gen, __ATOMIC_ACQUIRE);
+        insn_decode(((uint32_t)high << 16) | low, &b->insns[0]);
+        return block_commit(h, b, 1, 4);
     }
 
-    mark_code_page(h, pa);
-    b = (struct block *)(void *)(bc->arena + bc->used);
-    b->pa = pa;
-    b->page_gen = e->page_gen;
-    b->gen = __atomic_load_n(e->page_gen, __ATOMIC_ACQUIRE);
-
-    const uint8_t *host = (const uint8_t *)(e->addend + pc);
     unsigned offset = pc & (GUEST_PAGE_SIZE - 1);
     unsigned n = 0;
     while (n < BLOCK_MAX_INSNS && offset < GUEST_PAGE_SIZE) {
-        uint16_t low;
         memcpy(&low, host, 2);
         unsigned len = insn_length(low);
-        if (offset + len > GUEST_PAGE_SIZE) {
-            if (n == 0)
-                return decode_straddling(h, pc, low);
-            break;
-        }
+        if (offset + len > GUEST_PAGE_SIZE)
+            break; /* it starts a block of its own */
         uint32_t bits = low;
         if (len == 4) {
             uint16_t high;
@@ -157,16 +179,5 @@ struct block *blocks_get(struct hart *h, uint64_t pc, struct tlb_entry *e)
         if (ends)
             break;
     }
-    b->ninsns = n;
-    b->bytes = (uint32_t)(host - (const uint8_t *)(e->addend + pc));
-    b->jit_code = NULL;
-    b->exec_count = 0;
-    b->insns[n] = (struct insn){ .op = OP_BLOCK_END };
-    bc->used += block_bytes(n);
-
-    unsigned slot = block_hash(pa);
-    b->next = bc->table[slot];
-    bc->table[slot] = b;
-    h->stats.blocks_decoded++;
-    return b;
+    return block_commit(h, b, n, (uint32_t)(host - (const uint8_t *)(e->addend + pc)));
 }

@@ -134,8 +134,7 @@ enum machine_request interp_run(struct hart *h)
         uint64_t pc = h->pc;
         struct jcache_entry *je = &h->jcache[(pc >> 1) & (JCACHE_SIZE - 1)];
         struct block *b = je->block;
-        if (unlikely(je->pc != pc || je->key != h->jcache_key ||
-                     b->gen != __atomic_load_n(b->page_gen, __ATOMIC_ACQUIRE))) {
+        if (unlikely(je->pc != pc || je->key != h->jcache_key || !block_is_current(b))) {
             struct tlb_entry *fe =
                 &h->tlb[h->fetch_idx][TLB_EXEC][(pc >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1)];
             if (unlikely(fe->tag != (pc & GUEST_PAGE_MASK))) {
@@ -150,17 +149,16 @@ enum machine_request interp_run(struct hart *h)
                 hart_take_exception(h, pc);
                 continue;
             }
-            if (b->pa != ~0ull) /* the uncached straddling-instruction block is never remembered */
-                hart_jcache_insert(h, je, pc, b, b->jit_code);
+            hart_jcache_insert(h, je, pc, b, b->jit_code);
         }
 
         if (b->jit_code) {
             struct translator *t = h->translator;
-            if (t->enter(t, h, b->jit_code) == JIT_EXIT_EXCEPTION)
+            if (t->enter(t, h, b) == JIT_EXIT_EXCEPTION)
                 hart_take_exception(h, h->pc);
             continue;
         }
-        if (h->translator && ++b->exec_count >= h->translator->threshold && b->pa != ~0ull) {
+        if (h->translator && ++b->exec_count >= h->translator->threshold) {
             h->translator->translate(h->translator, h, b);
             continue; /* look the block up again: translated, or flushed */
         }

@@ -30,7 +30,7 @@ struct translator {
      * every block (blocks_flush) when its code cache is full: b is then gone. */
     void (*translate)(struct translator *t, struct hart *h, struct block *b);
     /* Runs translated code, entered with h->pc at its block; returns a jit_exit. */
-    int (*enter)(struct translator *t, struct hart *h, const void *code);
+    int (*enter)(struct translator *t, struct hart *h, struct block *b);
     /* Drops every translation; called by blocks_flush. */
     void (*flush)(struct translator *t);
 };

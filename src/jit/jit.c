@@ -150,11 +150,13 @@ static void jit_translate(struct translator *t, struct hart *h, struct block *b)
     j->stats.translate_ns += now_ns() - t0;
 }
 
-static int jit_enter(struct translator *t, struct hart *h, const void *code)
+static int jit_enter(struct translator *t, struct hart *h, struct block *b)
 {
     struct jit *j = (struct jit *)t;
+    const void *code = b->jit_code;
+    /* Never into a block on two pages: a link cannot see the second page remapped. */
     if (j->pending_slot && j->pending_pc == h->pc && j->pending_instret == h->instret &&
-        j->pending_epoch == j->epoch) {
+        j->pending_epoch == j->epoch && b->pa2 == BLOCK_ONE_PAGE) {
         if (x86_patch_rel32(j->pending_slot, code_buffer_exec_delta(&j->cb), code))
             j->stats.chains_linked++;
     }

@@ -271,7 +271,7 @@ static void emit_internal_jump(struct tr *t, unsigned index, int64_t target)
 
 /* Leaves the block for block offset `target` (relative to the block's pc),
  * all counts included: inside the trace if it holds the target, else chained
- * when the target is on the block's page. */
+ * when the target is on the block's page, else through the jump cache. */
 static void emit_exit_to(struct tr *t, int64_t target)
 {
     int index = trace_index_of(t, target);
@@ -284,7 +284,9 @@ static void emit_exit_to(struct tr *t, int64_t target)
     if (target)
         x86_alu_mi(&t->buf, X86_ADD, true, HART(pc), (int32_t)target);
     int64_t in_page = (int64_t)t->page_offset + target;
-    if (in_page >= 0 && in_page < (int64_t)GUEST_PAGE_SIZE) {
+    /* A target in the page's last two bytes may be an instruction straddling
+     * into the next page, which is never chained to: looked up instead. */
+    if (in_page >= 0 && in_page < (int64_t)GUEST_PAGE_SIZE - 2) {
         uint8_t *slot = x86_jmp_rel32_aligned(&t->buf);
         if (slot)
             add_cold(t, COLD_CHAIN, slot, 0, NULL);
@@ -1193,6 +1195,11 @@ size_t jit_emit_block(struct jit *j, struct block *b)
     x86_mov_ri(buf, X86_RAX, (uint64_t)(uintptr_t)b->page_gen);
     x86_alu_mi(buf, X86_CMP, false, x86_mem(X86_RAX, 0), (int32_t)b->gen);
     jcc_to(&t, X86_CC_NE, j->exit_normal);
+    if (b->pa2 != BLOCK_ONE_PAGE) { /* an instruction straddling two pages */
+        x86_mov_ri(buf, X86_RAX, (uint64_t)(uintptr_t)b->page_gen2);
+        x86_alu_mi(buf, X86_CMP, false, x86_mem(X86_RAX, 0), (int32_t)b->gen2);
+        jcc_to(&t, X86_CC_NE, j->exit_normal);
+    }
     x86_alu_mi(buf, X86_SUB, false, HART(poll_countdown), 1);
     jcc_to(&t, X86_CC_S, j->exit_normal);
 
