@@ -130,8 +130,16 @@ struct translator;
  * holds the fetch context and an epoch that a flush bumps, so flushing costs
  * nothing whatever the size.
  */
-#define JCACHE_SIZE 16384
-#define JCACHE_PAGE_FILTER_BITS 4096
+#define JCACHE_BITS 15
+#define JCACHE_SIZE (1u << JCACHE_BITS)
+/* A pc's slot: pc / 2 with higher bits folded in, so code more than
+ * 2 * JCACHE_SIZE bytes apart does not collide slot for slot. */
+#define JCACHE_FOLD_SHIFT (JCACHE_BITS + 1)
+static inline unsigned hart_jcache_index(uint64_t pc)
+{
+    return (unsigned)((pc ^ (pc >> JCACHE_FOLD_SHIFT)) >> 1) & (JCACHE_SIZE - 1);
+}
+#define JCACHE_PAGE_FILTER_BITS 32768
 struct jcache_entry {
     uint64_t pc;
     uint32_t key;  /* (epoch << 2) | fetch_idx when made */

@@ -132,7 +132,7 @@ enum machine_request interp_run(struct hart *h)
         }
 
         uint64_t pc = h->pc;
-        struct jcache_entry *je = &h->jcache[(pc >> 1) & (JCACHE_SIZE - 1)];
+        struct jcache_entry *je = &h->jcache[hart_jcache_index(pc)];
         struct block *b = je->block;
         if (unlikely(je->pc != pc || je->key != h->jcache_key || !block_is_current(b))) {
             struct tlb_entry *fe =

@@ -44,8 +44,10 @@ void jit_emit_lookup_jump(struct jit *j, struct x86_buf *b)
 {
     _Static_assert(sizeof(struct jcache_entry) == 32, "jcache index scaled by << 5");
     x86_load(b, 8, false, X86_RSI, x86_mem(X86_RBX, offsetof(struct hart, pc)));
-    /* ((pc >> 1) & (JCACHE_SIZE - 1)) << 5 == (pc << 4) & ((JCACHE_SIZE - 1) << 5) */
-    x86_mov_rr(b, false, X86_RAX, X86_RSI);
+    /* hart_jcache_index(pc) << 5 == ((pc ^ (pc >> FOLD)) << 4) & ((JCACHE_SIZE - 1) << 5) */
+    x86_mov_rr(b, true, X86_RAX, X86_RSI);
+    x86_shift_ri(b, X86_SHR, true, X86_RAX, JCACHE_FOLD_SHIFT);
+    x86_alu_rr(b, X86_XOR, false, X86_RAX, X86_RSI);
     x86_shift_ri(b, X86_SHL, false, X86_RAX, 4);
     x86_alu_ri(b, X86_AND, false, X86_RAX, (JCACHE_SIZE - 1) << 5);
     x86_lea(b, true, X86_RAX, x86_mem_idx(X86_RBX, X86_RAX, 1, offsetof(struct hart, jcache)));
@@ -138,7 +140,7 @@ static void jit_translate(struct translator *t, struct hart *h, struct block *b)
         return;
     }
     b->jit_code = j->cb.rx + start;
-    struct jcache_entry *je = &h->jcache[(h->pc >> 1) & (JCACHE_SIZE - 1)];
+    struct jcache_entry *je = &h->jcache[hart_jcache_index(h->pc)];
     if (je->block == b && je->pc == h->pc && je->key == h->jcache_key)
         je->code = b->jit_code; /* indirect jumps find it from now on */
     j->cb.used = (start + size + 15) & ~(size_t)15;
