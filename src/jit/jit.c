@@ -71,6 +71,13 @@ void jit_emit_lookup_jump(struct jit *j, struct x86_buf *b)
 /* Callee-saved registers the translated code may use, saved by the enter stub. */
 static const enum x86_reg saved_regs[] = { X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R14, X86_R15 };
 
+static const uint8_t default_pinned[JIT_PINNED] = { 15, 14, 13, 8, 2 };
+
+static struct x86_mem guest_x(unsigned g)
+{
+    return x86_mem(X86_RBX, (int32_t)(offsetof(struct hart, x) + 8u * g));
+}
+
 /* Writes the stubs at the start of the (empty) buffer. */
 static void emit_stubs(struct jit *j)
 {
@@ -84,9 +91,14 @@ static void emit_stubs(struct jit *j)
         x86_push(&b, saved_regs[i]);
     x86_alu_ri(&b, X86_SUB, true, X86_RSP, 8);
     x86_mov_rr(&b, true, X86_RBX, X86_RDI);
+    for (unsigned k = 0; k < JIT_PINNED; k++)
+        x86_load(&b, 8, false, jit_pinned_host[k], guest_x(j->pinned_guest[k]));
     x86_jmp_r(&b, X86_RSI);
 
+    /* Every exit: the pinned registers back to h->x, then return RAX. */
     const uint8_t *epilogue = x86_exec_ptr(&b);
+    for (unsigned k = 0; k < JIT_PINNED; k++)
+        x86_store(&b, 8, guest_x(j->pinned_guest[k]), jit_pinned_host[k]);
     x86_alu_ri(&b, X86_ADD, true, X86_RSP, 8);
     for (size_t i = ARRAY_SIZE(saved_regs); i-- > 0;)
         x86_pop(&b, saved_regs[i]);
@@ -200,6 +212,7 @@ struct translator *jit_create(struct hart *h, unsigned threshold, size_t cache_b
     j->h = h;
     j->has_lzcnt_tzcnt = x86_cpu_has_lzcnt_tzcnt();
     j->has_popcnt = x86_cpu_has_popcnt();
+    memcpy(j->pinned_guest, default_pinned, sizeof(j->pinned_guest));
     emit_stubs(j);
     if (perf_map) {
         char path[64];

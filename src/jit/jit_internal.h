@@ -16,6 +16,19 @@
 #include "interp/blocks.h"
 #include "jit/code_buffer.h"
 #include "jit/jit.h"
+#include "jit/x86_emit.h"
+
+/*
+ * Pinned registers: these guest registers live in these callee-saved host
+ * registers for as long as translated code runs, across chained and looked-up
+ * jumps between translations. The enter stub loads them from h->x and every
+ * exit stub stores them back; inside a translation, only calls to helpers that
+ * read or write h->x (interp_step) sync them. Other guest registers are cached
+ * per translation (loaded on entry, written back on exit) or used in memory.
+ */
+#define JIT_PINNED 5
+static const enum x86_reg jit_pinned_host[JIT_PINNED] = { X86_RBP, X86_R12, X86_R13, X86_R14,
+                                                          X86_R15 };
 
 /* A chainable exit: RAX holds the write address of the jump to patch. */
 #define JIT_EXIT_CHAIN 2
@@ -42,6 +55,9 @@ struct jit {
     struct insn *insns;
     size_t insns_used, insns_cap;
     bool has_lzcnt_tzcnt, has_popcnt;
+    /* The guest register in jit_pinned_host[k]: the ones gcc-compiled code
+     * uses most (a5, a4, a3 as temporaries, s0, sp). */
+    uint8_t pinned_guest[JIT_PINNED];
 
     /* Stubs at the start of the code buffer (execute addresses). */
     int (*enter_code)(struct hart *h, const void *code);

@@ -30,12 +30,10 @@ _Static_assert(offsetof(struct tlb_entry, tag) == 0 && offsetof(struct tlb_entry
 #define F_OFF(r) ((int32_t)(offsetof(struct hart, f) + 8u * (r)))
 #define HART(field) x86_mem(X86_RBX, (int32_t)offsetof(struct hart, field))
 
-/* Host registers that hold guest registers, most used first: callee-saved ones,
- * which helper calls keep, then caller-saved ones, saved and reloaded around
- * every call (calls are on slow paths). None is an argument register. */
-static const enum x86_reg cache_pool[] = { X86_R12, X86_R13, X86_R14, X86_R15, X86_RBP,
-                                           X86_R8, X86_R9, X86_R10 };
-#define CACHE_CALLEE_SAVED 5
+/* Host registers for the guest registers a translation caches (besides the
+ * pinned ones): caller-saved, so saved and reloaded around every helper call
+ * (calls are on slow paths). None is an argument register. */
+static const enum x86_reg cache_pool[] = { X86_R8, X86_R9, X86_R10 };
 #define CACHE_MIN_USES 2
 
 #define MAX_COLD 512
@@ -80,7 +78,8 @@ struct tr {
     unsigned page_offset;    /* of the block's start within its guest page */
     int8_t host[33];         /* guest register -> host register, or -1 */
     uint64_t cached;         /* bit g: guest register g lives in host[g] */
-    uint64_t cached_volatile; /* those of them in caller-saved host registers */
+    uint64_t pinned;         /* those of them pinned (jit_internal.h): never loaded or written back */
+    uint64_t cached_volatile; /* the others: in caller-saved host registers */
     uint64_t dirty;          /* bit g: host copy newer than h->x[g] */
     unsigned pending;        /* instructions retired but not yet added to instret */
     struct cold cold[MAX_COLD];
@@ -140,7 +139,7 @@ static void guest_put(struct tr *t, unsigned g, enum x86_reg src)
     if (t->host[g] >= 0) {
         if (src != (enum x86_reg)t->host[g])
             x86_mov_rr(&t->buf, true, (enum x86_reg)t->host[g], src);
-        t->dirty |= 1ull << g;
+        t->dirty |= (1ull << g) & ~t->pinned;
     } else {
         x86_store(&t->buf, 8, x86_mem(X86_RBX, X_OFF(g)), src);
     }
@@ -179,10 +178,25 @@ static void reload_volatile(struct tr *t)
             x86_load(&t->buf, 8, false, (enum x86_reg)t->host[g], x86_mem(X86_RBX, X_OFF(g)));
 }
 
+/* The registers cached for this translation only (not the pinned ones). */
 static void reload_cached(struct tr *t)
 {
     for (unsigned g = 1; g < 32; g++)
-        if (t->cached & (1ull << g))
+        if ((t->cached & ~t->pinned) & (1ull << g))
+            x86_load(&t->buf, 8, false, (enum x86_reg)t->host[g], x86_mem(X86_RBX, X_OFF(g)));
+}
+
+/* Around a helper that reads or writes h->x: the pinned registers in `mask`
+ * to memory before it, or back from memory after it. */
+static void store_pinned(struct tr *t, uint64_t mask)
+{
+    write_back(t, mask & t->pinned);
+}
+
+static void load_pinned(struct tr *t, uint64_t mask)
+{
+    for (unsigned g = 1; g < 32; g++)
+        if ((mask & t->pinned) & (1ull << g))
             x86_load(&t->buf, 8, false, (enum x86_reg)t->host[g], x86_mem(X86_RBX, X_OFF(g)));
 }
 
@@ -198,6 +212,12 @@ static void allocate_registers(struct tr *t)
     }
     uses[0] = 0; /* x0 is never cached (it reads as 0); best == 0 means "none left" */
     memset(t->host, -1, sizeof(t->host));
+    for (unsigned k = 0; k < JIT_PINNED; k++) {
+        unsigned g = t->j->pinned_guest[k];
+        t->host[g] = (int8_t)jit_pinned_host[k];
+        t->pinned |= 1ull << g;
+    }
+    t->cached = t->pinned;
     for (size_t k = 0; k < ARRAY_SIZE(cache_pool); k++) {
         unsigned best = 0;
         for (unsigned g = 1; g < 32; g++)
@@ -207,8 +227,7 @@ static void allocate_registers(struct tr *t)
             break;
         t->host[best] = (int8_t)cache_pool[k];
         t->cached |= 1ull << best;
-        if (k >= CACHE_CALLEE_SAVED)
-            t->cached_volatile |= 1ull << best;
+        t->cached_volatile |= 1ull << best;
     }
 }
 
@@ -343,17 +362,21 @@ static void emit_call_step(struct tr *t, const struct insn *in, int32_t offset)
  */
 static void emit_fp_step(struct tr *t, const struct insn *in, int32_t offset, unsigned use)
 {
-    if ((use & STEP_X_READS_RS1) && (t->dirty & (1ull << in->rs1))) {
+    uint64_t rs1 = (use & STEP_X_READS_RS1) && in->rs1 < 32 ? 1ull << in->rs1 : 0;
+    uint64_t rd = (use & STEP_X_WRITES_RD) && in->rd < 32 ? 1ull << in->rd : 0;
+    if (t->dirty & rs1) {
         x86_store(&t->buf, 8, x86_mem(X86_RBX, X_OFF(in->rs1)), (enum x86_reg)t->host[in->rs1]);
-        t->dirty &= ~(1ull << in->rs1);
+        t->dirty &= ~rs1;
     }
+    store_pinned(t, rs1 | rd); /* rd too: if the op traps, rd is reloaded unchanged */
     save_volatile(t, t->dirty);
     t->dirty &= ~t->cached_volatile;
     emit_call_step(t, in, offset);
     reload_volatile(t);
-    if ((use & STEP_X_WRITES_RD) && in->rd < 32 && t->host[in->rd] >= 0) {
+    load_pinned(t, rd);
+    if ((rd & t->cached & ~t->pinned) && t->host[in->rd] >= 0) {
         x86_load(&t->buf, 8, false, (enum x86_reg)t->host[in->rd], x86_mem(X86_RBX, X_OFF(in->rd)));
-        t->dirty &= ~(1ull << in->rd);
+        t->dirty &= ~rd;
     }
     x86_test_rr(&t->buf, false, X86_RAX, X86_RAX);
     uint8_t *f = x86_jcc_rel32(&t->buf, X86_CC_NE);
@@ -370,8 +393,10 @@ static void emit_step(struct tr *t, const struct insn *in, int32_t offset)
     commit_now(t);
     write_back(t, t->dirty);
     t->dirty = 0;
+    store_pinned(t, ~0ull);
     emit_call_step(t, in, offset);
     reload_cached(t);
+    load_pinned(t, ~0ull);
     if (insn_flags[in->op] & INSN_END) {
         /* It ended the block: h->pc is set, or an exception is raised at this instruction. */
         x86_alu_ri(&t->buf, X86_CMP, false, X86_RAX, INTERP_STEP_EXCEPTION);
@@ -606,6 +631,7 @@ static void emit_cold(struct tr *t, struct cold *c)
         return;
     case COLD_FP_OFF: /* interp_step raises the illegal instruction */
         write_back(t, c->dirty);
+        store_pinned(t, ~0ull);
         emit_call_step(t, c->in, c->offset);
         reload_volatile(t);
         emit_fault_exit(t, c);
@@ -1163,7 +1189,7 @@ static void mark_labels(struct tr *t)
     for (unsigned i = 0; i < t->ntrace; i++) {
         const struct trace_insn *ti = &t->trace[i];
         const struct insn *in = ti->in;
-        if (in->rd < 32 && (t->cached & (1ull << in->rd)))
+        if (in->rd < 32 && ((t->cached & ~t->pinned) & (1ull << in->rd)))
             t->written |= 1ull << in->rd; /* a superset: FP ops' rd is not an x register */
         int64_t target;
         if (is_branch(in->op) || (in->op == OP_JAL && !ti->continues))

@@ -412,6 +412,25 @@ class JGen(Gen):
             self.li(t, RAM_END - 32)
             self.access_group(t, 32)      # runs past the end of RAM: access fault
             return
+        if self.chance(0.15):
+            # an F/D op that writes an x register, trapping with FS = Off: the
+            # translator runs it through a helper, and rd must keep its value
+            t = self.tmp()
+            rd = self.rd()
+            while rd == t:
+                rd = self.rd()
+            self.li(t, 0x6000)
+            self.e("csrc mstatus, x%d" % t)
+            if rd:   # changed inside the translation the trap is in (the CSR write ended the last)
+                self.e("addi x%d, x%d, %d" % (rd, rd, self.r.randint(1, 2047)))
+            op = self.r.choice(["fmv.x.d", "fcvt.w.d", "feq.d", "fclass.s", "fcvt.l.s", "flt.d"])
+            if op in ("feq.d", "flt.d"):
+                self.e("%s x%d, f%d, f%d" % (op, rd, self.r.randrange(32), self.r.randrange(32)))
+            else:
+                self.e("%s x%d, f%d" % (op, rd, self.r.randrange(32)))
+            self.e("csrs mstatus, x%d" % t)
+            self.count("FS=Off traps writing x registers")
+            return
         addr = self.r.choice(choices)
         load = kind < 0.55
         if addr >= 0x1000 and addr < 0x1080 and not load and self.chance(0.5):
