@@ -35,7 +35,7 @@ static uint64_t now_ns(void)
 }
 
 /*
- * Jumps to the translation of h->pc if the jump cache knows it, without going
+ * Jumps to the translation of h->pc (also in RSI) if the jump cache knows it, without going
  * back to the loop; else exits to it. Emitted at every indirect or cross-page
  * exit, so each site's indirect jump has its own branch prediction. The target
  * checks its page generation on entry, so a stale block is not run.
@@ -43,7 +43,6 @@ static uint64_t now_ns(void)
 void jit_emit_lookup_jump(struct jit *j, struct x86_buf *b)
 {
     _Static_assert(sizeof(struct jcache_entry) == 32, "jcache index scaled by << 5");
-    x86_load(b, 8, false, X86_RSI, x86_mem(X86_RBX, offsetof(struct hart, pc)));
     /* hart_jcache_index(pc) << 5 == ((pc ^ (pc >> FOLD)) << 4) & ((JCACHE_SIZE - 1) << 5) */
     x86_mov_rr(b, true, X86_RAX, X86_RSI);
     x86_shift_ri(b, X86_SHR, true, X86_RAX, JCACHE_FOLD_SHIFT);

@@ -75,7 +75,8 @@ struct jit {
     struct jit_stats stats;
 };
 
-/* jit.c: the inline jump-cache lookup that ends indirect and cross-page exits. */
+/* jit.c: the inline jump-cache lookup that ends indirect and cross-page exits;
+ * RSI must hold h->pc. */
 struct x86_buf;
 void jit_emit_lookup_jump(struct jit *j, struct x86_buf *b);
 

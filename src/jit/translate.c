@@ -117,9 +117,10 @@ static void guest_get(struct tr *t, enum x86_reg dst, unsigned g)
 {
     if (g == 0)
         x86_mov_ri(&t->buf, dst, 0);
-    else if (t->host[g] >= 0)
-        x86_mov_rr(&t->buf, true, dst, (enum x86_reg)t->host[g]);
-    else
+    else if (t->host[g] >= 0) {
+        if (dst != (enum x86_reg)t->host[g])
+            x86_mov_rr(&t->buf, true, dst, (enum x86_reg)t->host[g]);
+    } else
         x86_load(&t->buf, 8, false, dst, x86_mem(X86_RBX, X_OFF(g)));
 }
 
@@ -310,6 +311,7 @@ static void emit_exit_to(struct tr *t, int64_t target)
         if (slot)
             add_cold(t, COLD_CHAIN, slot, 0, NULL);
     } else {
+        x86_load(&t->buf, 8, false, X86_RSI, HART(pc));
         jit_emit_lookup_jump(t->j, &t->buf);
     }
 }
@@ -469,7 +471,10 @@ static uint8_t *emit_tlb_lookup(struct tr *t, size_t table_off, unsigned size)
     x86_shift_ri(b, X86_SHR, false, X86_RAX, GUEST_PAGE_SHIFT - 5);
     x86_alu_ri(b, X86_AND, false, X86_RAX, (TLB_SIZE - 1) << 5);
     x86_alu_rm(b, X86_ADD, true, X86_RAX, x86_mem(X86_RBX, (int32_t)table_off));
-    x86_lea(b, true, X86_RCX, x86_mem(X86_RSI, (int32_t)size - 1));
+    if (size > 1)
+        x86_lea(b, true, X86_RCX, x86_mem(X86_RSI, (int32_t)size - 1));
+    else
+        x86_mov_rr(b, true, X86_RCX, X86_RSI);
     x86_alu_ri(b, X86_AND, true, X86_RCX, -(int32_t)GUEST_PAGE_SIZE);
     x86_alu_rm(b, X86_CMP, true, X86_RCX, x86_mem(X86_RAX, 0));
     uint8_t *miss = x86_jcc_rel32(b, X86_CC_NE);
@@ -1057,8 +1062,10 @@ static bool emit_native(struct tr *t, const struct trace_insn *ti)
     case OP_FSD: emit_fp_store(t, in, offset, 8); return true;
 
     case OP_JAL:
-        emit_pc_relative(t, X86_RAX, (int64_t)offset + in->len);
-        guest_put(t, in->rd, X86_RAX);
+        if (!no_result(in)) {
+            emit_pc_relative(t, result_reg(t, in), (int64_t)offset + in->len);
+            guest_put(t, in->rd, result_reg(t, in));
+        }
         t->pending++;
         if (!ti->continues)
             emit_exit_to(t, (int64_t)offset + in->imm);
@@ -1069,13 +1076,15 @@ static bool emit_native(struct tr *t, const struct trace_insn *ti)
         if (in->imm)
             x86_alu_ri(b, X86_ADD, true, X86_RSI, in->imm);
         x86_alu_ri(b, X86_AND, true, X86_RSI, -2);
-        emit_pc_relative(t, X86_RAX, (int64_t)offset + in->len);
-        guest_put(t, in->rd, X86_RAX);
+        if (!no_result(in)) {
+            emit_pc_relative(t, result_reg(t, in), (int64_t)offset + in->len);
+            guest_put(t, in->rd, result_reg(t, in));
+        }
         t->pending++;
         emit_commit(t, t->pending);
         write_back(t, t->dirty);
         x86_store(b, 8, HART(pc), X86_RSI);
-        jit_emit_lookup_jump(t->j, b);
+        jit_emit_lookup_jump(t->j, b); /* RSI holds the pc */
         return true;
     case OP_BEQ: emit_branch(t, in, offset, X86_CC_E, ti->continues); return true;
     case OP_BNE: emit_branch(t, in, offset, X86_CC_NE, ti->continues); return true;
