@@ -364,6 +364,17 @@ struct tlb_entry *mmu_fill_fetch(struct hart *h, uint64_t va)
     return e;
 }
 
+/*
+ * A store to a page holding decoded code: its blocks go stale, and so does the
+ * jump cache, which translated code follows without checking generations
+ * (see jit.c). Other writers (devices, other harts) are seen at fence.i.
+ */
+static void note_code_write(struct hart *h, struct mem_region *r, uint64_t pa)
+{
+    mem_note_code_write(r, pa);
+    hart_jcache_flush(h);
+}
+
 /* One access that lies within a page. */
 static int access_in_page(struct hart *h, uint64_t va, unsigned size, enum tlb_access acc,
                           uint64_t *value)
@@ -388,7 +399,7 @@ static int access_in_page(struct hart *h, uint64_t va, unsigned size, enum tlb_a
             if (r->readonly)
                 return raise_fault(h, access_fault_cause, acc, va);
             if (__atomic_load_n(&r->code_page[mem_page_index(r, pa)], __ATOMIC_ACQUIRE))
-                mem_note_code_write(r, pa);
+                note_code_write(h, r, pa);
             memcpy(host, value, size);
         }
         tlb_fill(h, idx, acc, va, pa);
@@ -467,7 +478,7 @@ void *mmu_atomic_ptr(struct hart *h, uint64_t va, unsigned size, bool for_write)
         return NULL;
     }
     if (for_write && __atomic_load_n(&r->code_page[mem_page_index(r, pa)], __ATOMIC_ACQUIRE))
-        mem_note_code_write(r, pa);
+        note_code_write(h, r, pa);
     tlb_fill(h, idx, acc, va, pa);
     return r->host + (pa - r->base);
 }

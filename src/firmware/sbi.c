@@ -160,9 +160,14 @@ static struct sbiret sbi_rfence(struct hart *h, uint64_t fid, uint64_t mask, uin
         return (struct sbiret){ SBI_ERR_NOT_SUPPORTED, 0 }; /* hfence.*: no H extension */
     if (!hart_mask_valid(h, mask, base, &targets))
         return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
-    /* fence.i needs nothing (stores invalidate decoded code); sfence.vma flushes the TLB. */
-    if (fid != 0 && (targets & (1ull << h->mhartid)))
-        tlb_flush_translated(h);
+    /* fence.i: as the instruction, the jump cache starts over (code written by
+     * others is seen); sfence.vma flushes the TLB (and with it the jump cache). */
+    if (targets & (1ull << h->mhartid)) {
+        if (fid == 0)
+            hart_jcache_flush(h);
+        else
+            tlb_flush_translated(h);
+    }
     return (struct sbiret){ SBI_SUCCESS, 0 };
 }
 

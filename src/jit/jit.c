@@ -10,7 +10,16 @@
  * pc, nothing retired in between, no flush), the jump is patched to go there
  * directly. Same page means same physical page whatever virtual address the
  * code runs at, so the link stays right when mappings change; the target still
- * checks its page generation and the interrupt poll on every entry.
+ * checks the interrupt poll on every entry.
+ *
+ * Stale code: translations do not check their page's generation on entry. The
+ * dispatch loop does before entering one, and the jump cache, the only other
+ * way in from another page, is flushed when the hart stores to a code page
+ * and at every fence.i (which is what makes code written by a device or
+ * another hart visible, as the ISA requires). A link joins translations of
+ * one page, so a stale one is reached that way only from another stale one:
+ * code already running before its page was written, which may run on until
+ * fence.i.
  */
 #include "jit/jit.h"
 

@@ -1222,19 +1222,11 @@ size_t jit_emit_block(struct jit *j, struct block *b)
     struct x86_buf *buf = &t.buf;
 
     /*
-     * Entry: a stale translation (its page was written) or a due poll returns
-     * to the loop. The loop polls every HART_POLL_BLOCKS blocks; a device's kick
-     * is seen there too, so translated code checks only the countdown and an
-     * interrupt waits at most that many blocks.
+     * Entry: a due poll returns to the loop. The loop polls every
+     * HART_POLL_BLOCKS blocks; a device's kick is seen there too, so translated
+     * code checks only the countdown and an interrupt waits at most that many
+     * blocks. Staleness is not checked here: see jit.c.
      */
-    x86_mov_ri(buf, X86_RAX, (uint64_t)(uintptr_t)b->page_gen);
-    x86_alu_mi(buf, X86_CMP, false, x86_mem(X86_RAX, 0), (int32_t)b->gen);
-    jcc_to(&t, X86_CC_NE, j->exit_normal);
-    if (b->pa2 != BLOCK_ONE_PAGE) { /* an instruction straddling two pages */
-        x86_mov_ri(buf, X86_RAX, (uint64_t)(uintptr_t)b->page_gen2);
-        x86_alu_mi(buf, X86_CMP, false, x86_mem(X86_RAX, 0), (int32_t)b->gen2);
-        jcc_to(&t, X86_CC_NE, j->exit_normal);
-    }
     x86_alu_mi(buf, X86_SUB, false, HART(poll_countdown), 1);
     jcc_to(&t, X86_CC_S, j->exit_normal);
 
