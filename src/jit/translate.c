@@ -862,6 +862,66 @@ static void emit_branch(struct tr *t, const struct insn *in, int32_t offset, enu
     emit_exit_to(t, (int64_t)offset + in->imm);
 }
 
+static void patch_here(struct tr *t, uint8_t *field)
+{
+    if (field)
+        x86_patch_rel32(field, t->buf.exec_delta, x86_exec_ptr(&t->buf));
+}
+
+/*
+ * div[u][w] and rem[u][w]. x86 faults where RISC-V defines a result, so those
+ * cases branch around the divide: by zero, the quotient is all ones and the
+ * remainder the dividend; signed overflow (most negative / -1), the quotient
+ * is the dividend and the remainder 0 (a divisor of -1 is done by negation).
+ */
+static void emit_divrem(struct tr *t, const struct insn *in, bool is_signed, bool rem, bool word)
+{
+    struct x86_buf *b = &t->buf;
+    bool w64 = !word;
+    guest_get(t, X86_RCX, in->rs2);
+    guest_get(t, X86_RAX, in->rs1);
+    x86_test_rr(b, w64, X86_RCX, X86_RCX);
+    uint8_t *by_zero = x86_jcc_rel32(b, X86_CC_E);
+    uint8_t *minus_one = NULL;
+    if (is_signed) {
+        x86_alu_ri(b, X86_CMP, w64, X86_RCX, -1);
+        minus_one = x86_jcc_rel32(b, X86_CC_E);
+    }
+    if (is_signed) {
+        if (w64)
+            x86_cqo(b);
+        else
+            x86_cdq(b);
+        x86_idiv_r(b, w64, X86_RCX);
+    } else {
+        x86_mov_ri(b, X86_RDX, 0);
+        x86_div_r(b, w64, X86_RCX);
+    }
+    if (rem)
+        x86_mov_rr(b, true, X86_RAX, X86_RDX);
+    uint8_t *done = x86_jmp_rel32(&t->buf);
+    if (is_signed) {
+        patch_here(t, minus_one);
+        if (rem)
+            x86_mov_ri(b, X86_RAX, 0);
+        else
+            x86_neg(b, w64, X86_RAX); /* wraps for the most negative: the overflow result */
+        uint8_t *done2 = x86_jmp_rel32(&t->buf);
+        patch_here(t, by_zero);
+        if (!rem)
+            x86_mov_ri(b, X86_RAX, ~0ull);
+        patch_here(t, done2);
+    } else {
+        patch_here(t, by_zero);
+        if (!rem)
+            x86_mov_ri(b, X86_RAX, ~0ull);
+    }
+    patch_here(t, done);
+    if (word)
+        x86_movsx_rr(b, 4, X86_RAX, X86_RAX);
+    guest_put(t, in->rd, X86_RAX);
+}
+
 /* Emits `in` natively if the code generator knows it; false leaves it to interp_step. */
 static bool emit_native(struct tr *t, const struct trace_insn *ti)
 {
@@ -947,6 +1007,14 @@ static bool emit_native(struct tr *t, const struct trace_insn *ti)
         break;
     }
 
+    case OP_DIV: emit_divrem(t, in, true, false, false); break;
+    case OP_DIVU: emit_divrem(t, in, false, false, false); break;
+    case OP_REM: emit_divrem(t, in, true, true, false); break;
+    case OP_REMU: emit_divrem(t, in, false, true, false); break;
+    case OP_DIVW: emit_divrem(t, in, true, false, true); break;
+    case OP_DIVUW: emit_divrem(t, in, false, false, true); break;
+    case OP_REMW: emit_divrem(t, in, true, true, true); break;
+    case OP_REMUW: emit_divrem(t, in, false, true, true); break;
     case OP_ADD_UW: emit_shadd(t, in, 0, true); break;
     case OP_SH1ADD: emit_shadd(t, in, 1, false); break;
     case OP_SH2ADD: emit_shadd(t, in, 2, false); break;
