@@ -144,7 +144,7 @@ struct jcache_entry {
     uint64_t pc;
     uint32_t key;  /* (epoch << 2) | fetch_idx when made */
     struct block *block;
-    const void *code; /* the block's translation when the entry was made or translated, or NULL */
+    const void *code; /* the block's translation, or else hart.jcache_untranslated */
 };
 
 struct hart {
@@ -199,6 +199,9 @@ struct hart {
     /* Bit per entry (flat index into tlb): filled since the last whole flush, so
      * flushes and scans visit those entries only, not the whole table. */
     uint64_t tlb_filled[MMU_IDX_COUNT * TLB_ACCESS_COUNT * TLB_SIZE / 64];
+    /* Where translated code's jump-cache lookups go for an untranslated block
+     * (the translator's lookup-miss stub), so a lookup needs no NULL test. */
+    const void *jcache_untranslated;
     uint32_t jcache_epoch;
     uint32_t jcache_key; /* (jcache_epoch << 2) | fetch_idx */
     /* Bit (page number hash): some entry since the last flush has a pc in such a page. */
@@ -253,7 +256,7 @@ static inline void hart_jcache_flush_range(struct hart *h, uint64_t va, unsigned
 static inline void hart_jcache_insert(struct hart *h, struct jcache_entry *je, uint64_t pc,
                                       struct block *b, const void *code)
 {
-    *je = (struct jcache_entry){ pc, h->jcache_key, b, code };
+    *je = (struct jcache_entry){ pc, h->jcache_key, b, code ? code : h->jcache_untranslated };
     unsigned bit = hart_jcache_page_bit(pc);
     h->jcache_pages[bit / 64] |= 1ull << (bit % 64);
 }

@@ -64,15 +64,12 @@ void jit_emit_lookup_jump(struct jit *j, struct x86_buf *b)
     x86_load(b, 4, false, X86_RCX, x86_mem(X86_RBX, offsetof(struct hart, jcache_key)));
     x86_alu_rm(b, X86_CMP, false, X86_RCX, x86_mem(X86_RAX, offsetof(struct jcache_entry, key)));
     uint8_t *miss2 = x86_jcc_rel32(b, X86_CC_NE);
-    x86_load(b, 8, false, X86_RAX, x86_mem(X86_RAX, offsetof(struct jcache_entry, code)));
-    x86_test_rr(b, true, X86_RAX, X86_RAX);
-    uint8_t *miss3 = x86_jcc_rel32(b, X86_CC_E);
-    x86_jmp_r(b, X86_RAX);
+    /* An untranslated block's entry holds the lookup_miss stub. */
+    x86_jmp_m(b, x86_mem(X86_RAX, offsetof(struct jcache_entry, code)));
     /* Only misses are counted: a hit costs no memory update. */
-    if (miss1 && miss2 && miss3) {
+    if (miss1 && miss2) {
         x86_patch_rel32(miss1, b->exec_delta, j->lookup_miss);
         x86_patch_rel32(miss2, b->exec_delta, j->lookup_miss);
-        x86_patch_rel32(miss3, b->exec_delta, j->lookup_miss);
     }
 }
 
@@ -124,6 +121,7 @@ static void emit_stubs(struct jit *j)
     x86_mov_ri(&b, X86_RDX, (uint64_t)(uintptr_t)&j->stats.lookup_misses);
     x86_alu_mi(&b, X86_ADD, true, x86_mem(X86_RDX, 0), 1);
     x86_jmp_abs(&b, j->exit_normal);
+    j->h->jcache_untranslated = j->lookup_miss;
 
     j->exit_chain = x86_exec_ptr(&b);
     x86_store(&b, 8, x86_mem(X86_RBX, offsetof(struct hart, jit_exit_slot)), X86_RAX);

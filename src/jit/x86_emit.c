@@ -565,4 +565,5 @@ void x86_jmp_abs(struct x86_buf *b, const void *target) { branch_abs(b, 0xe9, 4,
 void x86_call_abs(struct x86_buf *b, const void *target) { branch_abs(b, 0xe8, 2, target); }
 
 void x86_jmp_r(struct x86_buf *b, enum x86_reg r) { op_rr(b, 0, 0xff, 4, r); }
+void x86_jmp_m(struct x86_buf *b, struct x86_mem m) { op_rm(b, 0, 0xff, 4, m); }
 void x86_call_r(struct x86_buf *b, enum x86_reg r) { op_rr(b, 0, 0xff, 2, r); }

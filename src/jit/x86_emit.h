@@ -154,6 +154,7 @@ bool x86_patch_rel32(uint8_t *field_rw, ptrdiff_t exec_delta, const void *target
 void x86_jmp_abs(struct x86_buf *b, const void *target);
 void x86_call_abs(struct x86_buf *b, const void *target);
 void x86_jmp_r(struct x86_buf *b, enum x86_reg r);
+void x86_jmp_m(struct x86_buf *b, struct x86_mem m); /* jmp qword [m] */
 void x86_call_r(struct x86_buf *b, enum x86_reg r);
 
 #endif

@@ -660,6 +660,8 @@ static void test_enc_control(void **state)
     ENC("call *%rdx", "ff d2", x86_call_r(&b, RDX));
     ENC("call *%r12", "41 ff d4", x86_call_r(&b, R12));
     ENC("call *%r13", "41 ff d5", x86_call_r(&b, R13));
+    ENC("jmp *0x18(%rax)", "ff 60 18", x86_jmp_m(&b, x86_mem(RAX, 0x18)));
+    ENC("jmp *0x100(%r13)", "41 ff a5 00 01 00 00", x86_jmp_m(&b, x86_mem(R13, 0x100)));
     assert_int_equal(enc_failures, 0);
 }
 
