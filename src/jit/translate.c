@@ -82,14 +82,16 @@ struct tr {
     uint64_t cached_volatile; /* the others: in caller-saved host registers */
     uint64_t dirty;          /* bit g: host copy newer than h->x[g] */
     unsigned pending;        /* instructions retired but not yet added to instret */
-    struct cold cold[MAX_COLD];
     unsigned ncold;
     bool cold_overflow;
-    struct trace_insn trace[TRACE_MAX_INSNS + 1];
     unsigned ntrace;
     uint64_t written;        /* cached guest registers some instruction of the trace writes */
-    struct label_fixup fixups[2 * TRACE_MAX_INSNS];
     unsigned nfixups;
+    /* The arrays last: only the fields above are cleared per translation (an
+     * array element is written whole when it is added). */
+    struct cold cold[MAX_COLD];
+    struct trace_insn trace[TRACE_MAX_INSNS + 1];
+    struct label_fixup fixups[2 * TRACE_MAX_INSNS];
 };
 
 static struct cold *add_cold(struct tr *t, enum cold_kind kind, uint8_t *from, int32_t offset,
@@ -1282,7 +1284,7 @@ static void mark_labels(struct tr *t)
 size_t jit_emit_block(struct jit *j, struct block *b)
 {
     static _Thread_local struct tr t; /* large (cold records): not on the stack */
-    memset(&t, 0, sizeof(t));
+    memset(&t, 0, offsetof(struct tr, cold));
     t.j = j;
     t.b = b;
     t.page_offset = (unsigned)(b->pa & (GUEST_PAGE_SIZE - 1));
