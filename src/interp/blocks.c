@@ -105,6 +105,7 @@ static struct block *block_new(struct hart *h, uint64_t pa, const struct tlb_ent
     b->page_gen2 = b->page_gen;
     b->gen2 = b->gen;
     b->jit_code = NULL;
+    b->jit_user = false;
     b->exec_count = 0;
     return b;
 }

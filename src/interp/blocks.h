@@ -36,6 +36,7 @@ struct block {
     uint32_t gen2;
     struct block *next; /* hash chain */
     const void *jit_code; /* its translation (execute address), or NULL */
+    bool jit_user;        /* the translation is for U-mode only (it indexes MMU_U's TLB) */
     uint32_t exec_count;  /* times interpreted: the translator's hotness counter */
     uint32_t bytes;       /* guest bytes covered, for the translator */
     struct insn insns[]; /* ninsns + 1 */
@@ -46,6 +47,12 @@ static inline bool block_is_current(const struct block *b)
 {
     return b->gen == __atomic_load_n(b->page_gen, __ATOMIC_ACQUIRE) &&
            b->gen2 == __atomic_load_n(b->page_gen2, __ATOMIC_ACQUIRE);
+}
+
+/* Whether b's translation may run in the hart's current mode. */
+static inline bool block_translation_fits(const struct block *b, const struct hart *h)
+{
+    return !b->jit_user || h->fetch_idx == MMU_U;
 }
 
 struct block_cache *blocks_create(size_t arena_bytes);

@@ -149,10 +149,11 @@ enum machine_request interp_run(struct hart *h)
                 hart_take_exception(h, pc);
                 continue;
             }
-            hart_jcache_insert(h, je, pc, b, b->jit_code);
+            hart_jcache_insert(h, je, pc, b,
+                               block_translation_fits(b, h) ? b->jit_code : NULL);
         }
 
-        if (b->jit_code) {
+        if (b->jit_code && block_translation_fits(b, h)) {
             struct translator *t = h->translator;
             if (t->enter(t, h, b) == JIT_EXIT_EXCEPTION)
                 hart_take_exception(h, h->pc);

@@ -158,6 +158,7 @@ static void jit_translate(struct translator *t, struct hart *h, struct block *b)
         return;
     }
     b->jit_code = j->cb.rx + start;
+    b->jit_user = h->fetch_idx == MMU_U;
     struct jcache_entry *je = &h->jcache[hart_jcache_index(h->pc)];
     if (je->block == b && je->pc == h->pc && je->key == h->jcache_key)
         je->code = b->jit_code; /* indirect jumps find it from now on */

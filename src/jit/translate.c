@@ -76,6 +76,7 @@ struct tr {
     struct block *b;
     struct x86_buf buf;
     unsigned page_offset;    /* of the block's start within its guest page */
+    bool user;               /* translated for U-mode (see block_translation_fits) */
     int8_t host[33];         /* guest register -> host register, or -1 */
     uint64_t cached;         /* bit g: guest register g lives in host[g] */
     uint64_t pinned;         /* those of them pinned (jit_internal.h): never loaded or written back */
@@ -461,26 +462,41 @@ static void emit_address(struct tr *t, const struct insn *in)
 }
 
 /*
- * The inline TLB hit path: RAX = the entry for RSI's page in tlb_data_read or
- * _write; the tag compare uses the access's last byte, so an access crossing
+ * The inline TLB hit path for RSI's page in the data context's read or write
+ * table; the tag compare uses the access's last byte, so an access crossing
  * into the next page misses too. On a hit RSI becomes the host address.
+ * User code's context is always MMU_U, so its translations index that table
+ * straight off RBX; others load the current table's address (SUM and MPRV
+ * select the context at run time).
  */
-static uint8_t *emit_tlb_lookup(struct tr *t, size_t table_off, unsigned size)
+static uint8_t *emit_tlb_lookup(struct tr *t, enum tlb_access acc, unsigned size)
 {
     struct x86_buf *b = &t->buf;
     /* ((va >> 12) & (TLB_SIZE - 1)) << 5, in two instructions */
     x86_mov_rr(b, false, X86_RAX, X86_RSI);
     x86_shift_ri(b, X86_SHR, false, X86_RAX, GUEST_PAGE_SHIFT - 5);
     x86_alu_ri(b, X86_AND, false, X86_RAX, (TLB_SIZE - 1) << 5);
-    x86_alu_rm(b, X86_ADD, true, X86_RAX, x86_mem(X86_RBX, (int32_t)table_off));
+    struct x86_mem tag, addend;
+    if (t->user) {
+        int32_t table = (int32_t)(offsetof(struct hart, tlb) + (MMU_U * TLB_ACCESS_COUNT + acc) *
+                                                                  TLB_SIZE * sizeof(struct tlb_entry));
+        tag = x86_mem_idx(X86_RBX, X86_RAX, 1, table);
+        addend = x86_mem_idx(X86_RBX, X86_RAX, 1, table + 8);
+    } else {
+        size_t table = acc == TLB_READ ? offsetof(struct hart, tlb_data_read)
+                                       : offsetof(struct hart, tlb_data_write);
+        x86_alu_rm(b, X86_ADD, true, X86_RAX, x86_mem(X86_RBX, (int32_t)table));
+        tag = x86_mem(X86_RAX, 0);
+        addend = x86_mem(X86_RAX, 8);
+    }
     if (size > 1)
         x86_lea(b, true, X86_RCX, x86_mem(X86_RSI, (int32_t)size - 1));
     else
         x86_mov_rr(b, true, X86_RCX, X86_RSI);
     x86_alu_ri(b, X86_AND, true, X86_RCX, -(int32_t)GUEST_PAGE_SIZE);
-    x86_alu_rm(b, X86_CMP, true, X86_RCX, x86_mem(X86_RAX, 0));
+    x86_alu_rm(b, X86_CMP, true, X86_RCX, tag);
     uint8_t *miss = x86_jcc_rel32(b, X86_CC_NE);
-    x86_alu_rm(b, X86_ADD, true, X86_RSI, x86_mem(X86_RAX, 8));
+    x86_alu_rm(b, X86_ADD, true, X86_RSI, addend);
     return miss;
 }
 
@@ -494,7 +510,7 @@ static enum x86_reg load_reg(const struct tr *t, const struct insn *in)
 static void emit_load(struct tr *t, const struct insn *in, int32_t offset, unsigned size, bool sign)
 {
     emit_address(t, in);
-    uint8_t *miss = emit_tlb_lookup(t, offsetof(struct hart, tlb_data_read), size);
+    uint8_t *miss = emit_tlb_lookup(t, TLB_READ, size);
     struct cold *c = add_cold(t, COLD_LOAD, miss, offset, in);
     x86_load(&t->buf, size, sign, load_reg(t, in), x86_mem(X86_RSI, 0));
     c->resume = x86_exec_ptr(&t->buf);
@@ -549,9 +565,7 @@ static void emit_access_group(struct tr *t, unsigned first, unsigned n)
         hi = end > hi ? end : hi;
     }
     emit_address_of(t, in0->rs1, lo);
-    uint8_t *miss = emit_tlb_lookup(
-        t, store ? offsetof(struct hart, tlb_data_write) : offsetof(struct hart, tlb_data_read),
-        (unsigned)(hi - lo));
+    uint8_t *miss = emit_tlb_lookup(t, store ? TLB_WRITE : TLB_READ, (unsigned)(hi - lo));
     struct cold *c = add_cold(t, COLD_GROUP, miss, t->trace[first].offset, in0);
     c->group_first = first;
     c->group_len = n;
@@ -584,7 +598,7 @@ static void emit_fp_load(struct tr *t, const struct insn *in, int32_t offset, un
 {
     emit_fp_enabled_check(t, in, offset);
     emit_address(t, in);
-    uint8_t *miss = emit_tlb_lookup(t, offsetof(struct hart, tlb_data_read), size);
+    uint8_t *miss = emit_tlb_lookup(t, TLB_READ, size);
     struct cold *c = add_cold(t, COLD_LOAD, miss, offset, in);
     x86_load(&t->buf, size, false, X86_RAX, x86_mem(X86_RSI, 0));
     c->resume = x86_exec_ptr(&t->buf);
@@ -601,7 +615,7 @@ static void emit_fp_store(struct tr *t, const struct insn *in, int32_t offset, u
 {
     emit_fp_enabled_check(t, in, offset);
     emit_address(t, in);
-    uint8_t *miss = emit_tlb_lookup(t, offsetof(struct hart, tlb_data_write), size);
+    uint8_t *miss = emit_tlb_lookup(t, TLB_WRITE, size);
     struct cold *c = add_cold(t, COLD_STORE, miss, offset, in);
     x86_load(&t->buf, size, false, X86_RDX, x86_mem(X86_RBX, F_OFF(in->rs2)));
     x86_store(&t->buf, size, x86_mem(X86_RSI, 0), X86_RDX);
@@ -612,7 +626,7 @@ static void emit_fp_store(struct tr *t, const struct insn *in, int32_t offset, u
 static void emit_store(struct tr *t, const struct insn *in, int32_t offset, unsigned size)
 {
     emit_address(t, in);
-    uint8_t *miss = emit_tlb_lookup(t, offsetof(struct hart, tlb_data_write), size);
+    uint8_t *miss = emit_tlb_lookup(t, TLB_WRITE, size);
     struct cold *c = add_cold(t, COLD_STORE, miss, offset, in);
     enum x86_reg v = guest_use(t, in->rs2, X86_RDX);
     x86_store(&t->buf, size, x86_mem(X86_RSI, 0), v);
@@ -1288,6 +1302,7 @@ size_t jit_emit_block(struct jit *j, struct block *b)
     t.j = j;
     t.b = b;
     t.page_offset = (unsigned)(b->pa & (GUEST_PAGE_SIZE - 1));
+    t.user = j->h->fetch_idx == MMU_U;
     x86_buf_init(&t.buf, j->cb.rw + j->cb.used, j->cb.rx + j->cb.used, j->cb.size - j->cb.used);
     struct x86_buf *buf = &t.buf;
 

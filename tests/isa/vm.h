@@ -406,6 +406,29 @@ TEST_BEGIN
   S_LOAD VA_RW
   CHECK 64, s1, P1_MAGIC
   CHECK_NOTRAP 65
+  // One physical block run hot in U-mode (through the U alias), then in
+  // S-mode (identity map) with SUM = 0: a translation made for U indexes U's
+  // TLB, so S must not run it; S's load of the U page faults.
+  li t0, MSTATUS_SUM
+  csrc mstatus, t0
+  li a0, VA_U
+  li s1, 0
+  ENTER_UA
+  li s2, 40                                  // past the default translation threshold
+1:
+  call vm_shared_ld
+  addi s2, s2, -1
+  bnez s2, 1b
+  EXIT_TO_M
+  CHECK 66, s1, P1_MAGIC
+  CHECK_NOTRAP 67
+  li a0, VA_U
+  li s1, 0
+  ENTER_S
+  call vm_shared_ld
+  EXIT_TO_M
+  CHECK_MTRAP 68, CAUSE_LOAD_PAGE_FAULT, VA_U
+  CHECK 69, s1, 0
   csrw satp, zero
   sfence.vma
 TEST_END
@@ -430,6 +453,11 @@ pte_addr:
   j 1b
 2:
   mv a0, t1
+  ret
+
+/* s1 = the 64 bits at a0: called from U and S (see checks 66-69). */
+vm_shared_ld:
+  ld s1, 0(a0)
   ret
 
   .bss
