@@ -219,6 +219,8 @@ struct translator *jit_create(struct hart *h, unsigned threshold, size_t cache_b
     j->h = h;
     j->has_lzcnt_tzcnt = x86_cpu_has_lzcnt_tzcnt();
     j->has_popcnt = x86_cpu_has_popcnt();
+    /* Round to nearest even, no flush-to-zero or denormals-are-zero, all masked. */
+    j->fast_fp = x86_cpu_has_fma() && __builtin_ia32_stmxcsr() == 0x1f80;
     memcpy(j->pinned_guest, default_pinned, sizeof(j->pinned_guest));
     emit_stubs(j);
     if (perf_map) {

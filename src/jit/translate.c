@@ -57,7 +57,8 @@ struct label_fixup {
     unsigned index;
 };
 
-enum cold_kind { COLD_LOAD, COLD_STORE, COLD_GROUP, COLD_FAULT, COLD_CHAIN, COLD_POLL, COLD_FP_OFF };
+enum cold_kind { COLD_LOAD, COLD_STORE, COLD_GROUP, COLD_FAULT, COLD_CHAIN, COLD_POLL, COLD_FP_OFF,
+                 COLD_FP_SLOW };
 
 /* A piece of out-of-line code, emitted after the hot path. */
 struct cold {
@@ -657,6 +658,20 @@ static void emit_cold(struct tr *t, struct cold *c)
         reload_volatile(t);
         emit_fault_exit(t, c);
         return;
+    case COLD_FP_SLOW: {
+        /* interp_step does the op exactly, from the state before it (nothing
+         * was written), and counts it; the hot path counts it too. */
+        uint64_t dirty = t->dirty;
+        unsigned pending = t->pending;
+        t->dirty = c->dirty;
+        t->pending = c->pending;
+        emit_fp_step(t, c->in, c->offset, STEP_X_NONE);
+        x86_alu_mi(b, X86_SUB, true, HART(instret), 1);
+        x86_jmp_abs(b, c->resume);
+        t->dirty = dirty;
+        t->pending = pending;
+        return;
+    }
     case COLD_POLL: /* a loop's poll is due: leave at the label's pc, nothing retired yet */
         write_back(t, c->dirty);
         if (c->offset)
@@ -938,6 +953,85 @@ static void emit_divrem(struct tr *t, const struct insn *in, bool is_signed, boo
     guest_put(t, in->rd, X86_RAX);
 }
 
+/*
+ * fadd.d, fsub.d, fmul.d and fdiv.d rounding to nearest even, inline. The
+ * result is exact IEEE (x86 rounds as RISC-V does); what needs care is
+ * fflags. Inline, only NX can arise: a NaN or infinite result (NV, DZ, OF,
+ * NaN canonicalisation) or one small enough to underflow goes to the cold
+ * path (interp_step, which redoes the op exactly). NX comes from the rounding
+ * error, computed exactly: TwoSum for add and sub, an FMA residual for mul
+ * (a * b - p) and div (a - q * b), exact for these magnitudes.
+ */
+#define F64_EXP_SHIFTED(e) ((uint64_t)(e) << 53) /* the biased exponent of (bits << 1) */
+
+static void emit_fp_arith_d(struct tr *t, const struct insn *in, int32_t offset)
+{
+    struct x86_buf *b = &t->buf;
+    emit_fp_enabled_check(t, in, offset);
+    uint8_t *to_slow[4] = { NULL, NULL, NULL, NULL }; /* jumps to the exact path */
+    if (in->rm == 7) { /* dynamic: frm must be RNE */
+        x86_alu_mi(b, X86_CMP, false, HART(frm), 0);
+        to_slow[3] = x86_jcc_rel32(b, X86_CC_NE);
+    }
+    x86_movq_xm(b, 0, x86_mem(X86_RBX, F_OFF(in->rs1))); /* a */
+    x86_movq_xm(b, 1, x86_mem(X86_RBX, F_OFF(in->rs2))); /* b */
+    x86_movapd(b, 2, 0);
+    enum x86_sd_op op = in->op == OP_FADD_D ? X86_ADDSD : in->op == OP_FSUB_D ? X86_SUBSD
+                      : in->op == OP_FMUL_D ? X86_MULSD : X86_DIVSD;
+    x86_sd(b, op, 2, 1); /* r */
+
+    /* |r| must be finite, and (mul, div) at least 2^-968 so the residual cannot underflow. */
+    bool muldiv = op == X86_MULSD || op == X86_DIVSD;
+    x86_movq_rx(b, X86_RAX, 2);
+    x86_alu_rr(b, X86_ADD, true, X86_RAX, X86_RAX); /* drop the sign */
+    x86_mov_ri(b, X86_RCX, F64_EXP_SHIFTED(0x7ff));
+    x86_alu_rr(b, X86_CMP, true, X86_RAX, X86_RCX);
+    to_slow[0] = x86_jcc_rel32(b, X86_CC_AE);
+    x86_mov_ri(b, X86_RCX, F64_EXP_SHIFTED(muldiv ? 1023 - 968 : 1)); /* add, sub: normal */
+    x86_alu_rr(b, X86_CMP, true, X86_RAX, X86_RCX);
+    to_slow[1] = x86_jcc_rel32(b, X86_CC_B);
+    if (op == X86_DIVSD) { /* and so must the dividend */
+        x86_movq_rx(b, X86_RAX, 0);
+        x86_alu_rr(b, X86_ADD, true, X86_RAX, X86_RAX);
+        x86_alu_rr(b, X86_CMP, true, X86_RAX, X86_RCX);
+        to_slow[2] = x86_jcc_rel32(b, X86_CC_B);
+    }
+
+    /* xmm0 = the rounding error (zero iff exact) */
+    switch (op) {
+    case X86_ADDSD: /* bb = r - a; err = (a - (r - bb)) + (b - bb) */
+    case X86_SUBSD: /* the same with -b: err = (a - (r - bb)) - (b + bb) */
+        x86_movapd(b, 3, 2);
+        x86_sd(b, X86_SUBSD, 3, 0);
+        x86_movapd(b, 4, 2);
+        x86_sd(b, X86_SUBSD, 4, 3);
+        x86_sd(b, X86_SUBSD, 0, 4);
+        x86_sd(b, op == X86_ADDSD ? X86_SUBSD : X86_ADDSD, 1, 3);
+        x86_sd(b, op == X86_ADDSD ? X86_ADDSD : X86_SUBSD, 0, 1);
+        break;
+    case X86_MULSD: /* a * b - r */
+        x86_movapd(b, 3, 2);
+        x86_fma231sd(b, X86_VFMSUB231SD, 3, 0, 1);
+        x86_movapd(b, 0, 3);
+        break;
+    default: /* a - r * b */
+        x86_fma231sd(b, X86_VFNMADD231SD, 0, 2, 1);
+        break;
+    }
+    x86_movq_rx(b, X86_RAX, 0);
+    x86_alu_rr(b, X86_ADD, true, X86_RAX, X86_RAX); /* -0 and +0 alike */
+    x86_setcc_zx(b, X86_CC_NE, X86_RAX);             /* NX is fflags bit 0 */
+    x86_alu_mr(b, X86_OR, false, HART(fflags), X86_RAX);
+    x86_movq_mx(b, x86_mem(X86_RBX, F_OFF(in->rd)), 2);
+    x86_alu_mi(b, X86_OR, true, HART(mstatus), (int32_t)MSTATUS_FS);
+
+    const uint8_t *resume = x86_exec_ptr(b);
+    for (unsigned k = 0; k < 4; k++)
+        if (to_slow[k])
+            add_cold(t, COLD_FP_SLOW, to_slow[k], offset, in)->resume = resume;
+    t->pending++;
+}
+
 /* Emits `in` natively if the code generator knows it; false leaves it to interp_step. */
 static bool emit_native(struct tr *t, const struct trace_insn *ti)
 {
@@ -1140,6 +1234,11 @@ static bool emit_native(struct tr *t, const struct trace_insn *ti)
     case OP_SH: emit_store(t, in, offset, 2); return true;
     case OP_SW: emit_store(t, in, offset, 4); return true;
     case OP_SD: emit_store(t, in, offset, 8); return true;
+    case OP_FADD_D: case OP_FSUB_D: case OP_FMUL_D: case OP_FDIV_D:
+        if (!t->j->fast_fp || (in->rm != 0 && in->rm != 7))
+            return false;
+        emit_fp_arith_d(t, in, offset);
+        return true;
     case OP_FLW: emit_fp_load(t, in, offset, 4); return true;
     case OP_FLD: emit_fp_load(t, in, offset, 8); return true;
     case OP_FSW: emit_fp_store(t, in, offset, 4); return true;

@@ -18,7 +18,8 @@ enum {
     OP_W = 1 << 0,        /* REX.W: 64-bit operand size */
     OP_0F = 1 << 1,       /* two-byte opcode 0x0f xx */
     OP_66 = 1 << 2,       /* operand-size prefix: 16-bit operand */
-    OP_F3 = 1 << 3,       /* mandatory prefix of lzcnt/tzcnt/popcnt */
+    OP_F3 = 1 << 3,       /* mandatory prefix of lzcnt/tzcnt/popcnt, movq xmm, m64 */
+    OP_F2 = 1 << 6,       /* mandatory prefix of the scalar-double SSE2 ops */
     OP_BYTE_REG = 1 << 4, /* the ModRM.reg operand is an 8-bit register */
     OP_BYTE_RM = 1 << 5,  /* the ModRM.rm register is an 8-bit register */
 };
@@ -92,6 +93,8 @@ static void emit_prefixes_and_opcode(struct x86_buf *b, unsigned flags, unsigned
         emit8(b, 0x66);
     if (flags & OP_F3)
         emit8(b, 0xf3);
+    if (flags & OP_F2)
+        emit8(b, 0xf2);
     if (flags & OP_W)
         rex |= REX_W;
     emit_rex(b, rex, force_rex);
@@ -454,6 +457,19 @@ bool x86_cpu_has_lzcnt_tzcnt(void)
     return cpu_feature(&cache, probe_lzcnt_tzcnt);
 }
 
+bool x86_cpu_has_fma(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d))
+        return false;
+    bool fma = c & (1u << 12), osxsave = c & (1u << 27), avx = c & (1u << 28);
+    if (!fma || !osxsave || !avx)
+        return false;
+    unsigned lo, hi;
+    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0)); /* the OS saves the SSE and AVX state */
+    return (lo & 6) == 6;
+}
+
 bool x86_cpu_has_popcnt(void)
 {
     static int cache;
@@ -565,5 +581,45 @@ void x86_jmp_abs(struct x86_buf *b, const void *target) { branch_abs(b, 0xe9, 4,
 void x86_call_abs(struct x86_buf *b, const void *target) { branch_abs(b, 0xe8, 2, target); }
 
 void x86_jmp_r(struct x86_buf *b, enum x86_reg r) { op_rr(b, 0, 0xff, 4, r); }
+
+/* ---- SSE2 scalar doubles and FMA3 ---- */
+
+void x86_sd(struct x86_buf *b, enum x86_sd_op op, unsigned dst, unsigned src)
+{
+    op_rr(b, OP_F2 | OP_0F, (uint8_t)op, dst, (enum x86_reg)src);
+}
+
+void x86_movapd(struct x86_buf *b, unsigned dst, unsigned src)
+{
+    op_rr(b, OP_66 | OP_0F, 0x28, dst, (enum x86_reg)src);
+}
+
+void x86_movq_xm(struct x86_buf *b, unsigned xmm, struct x86_mem m)
+{
+    op_rm(b, OP_F3 | OP_0F, 0x7e, xmm, m);
+}
+
+void x86_movq_mx(struct x86_buf *b, struct x86_mem m, unsigned xmm)
+{
+    op_rm(b, OP_66 | OP_0F, 0xd6, xmm, m);
+}
+
+void x86_movq_rx(struct x86_buf *b, enum x86_reg dst, unsigned xmm)
+{
+    op_rr(b, OP_66 | OP_0F | OP_W, 0x7e, xmm, dst);
+}
+
+/* VEX.LIG.66.0F38.W1 op /r, three-byte VEX form: dst is ModRM.reg, src1 is
+ * VEX.vvvv (stored inverted), src2 is ModRM.rm. */
+void x86_fma231sd(struct x86_buf *b, enum x86_fma_op op, unsigned dst, unsigned src1,
+                  unsigned src2)
+{
+    assert(dst < 8 && src1 < 8 && src2 < 8);
+    emit8(b, 0xc4);
+    emit8(b, 0xe2); /* R, X, B not extended (stored inverted); map 0F38 */
+    emit8(b, (uint8_t)(0x80 | ((~src1 & 15u) << 3) | 0x1)); /* W1, vvvv, L0, pp = 66 */
+    emit8(b, (uint8_t)op);
+    emit8(b, (uint8_t)(0xc0 | dst << 3 | src2));
+}
 void x86_jmp_m(struct x86_buf *b, struct x86_mem m) { op_rm(b, 0, 0xff, 4, m); }
 void x86_call_r(struct x86_buf *b, enum x86_reg r) { op_rr(b, 0, 0xff, 2, r); }

@@ -131,6 +131,20 @@ void x86_popcnt(struct x86_buf *b, bool w64, enum x86_reg dst, enum x86_reg src)
 bool x86_cpu_has_lzcnt_tzcnt(void); /* ABM/LZCNT and BMI1 */
 bool x86_cpu_has_popcnt(void);
 
+/* ---- SSE2 scalar doubles and FMA3 (xmm registers by number) ---- */
+enum x86_sd_op { X86_ADDSD = 0x58, X86_MULSD = 0x59, X86_SUBSD = 0x5c, X86_DIVSD = 0x5e };
+/* The 231 forms: VFMSUB231SD dst = src1 * src2 - dst; VFNMADD231SD dst = dst - src1 * src2,
+ * each rounded once. Registers xmm0-xmm7. Check x86_cpu_has_fma() first. */
+enum x86_fma_op { X86_VFMSUB231SD = 0xbb, X86_VFNMADD231SD = 0xbd };
+void x86_sd(struct x86_buf *b, enum x86_sd_op op, unsigned dst, unsigned src); /* dst op= src */
+void x86_movapd(struct x86_buf *b, unsigned dst, unsigned src);
+void x86_movq_xm(struct x86_buf *b, unsigned xmm, struct x86_mem m);    /* movq xmm, m64 */
+void x86_movq_mx(struct x86_buf *b, struct x86_mem m, unsigned xmm);    /* movq m64, xmm */
+void x86_movq_rx(struct x86_buf *b, enum x86_reg dst, unsigned xmm);    /* movq r64, xmm */
+void x86_fma231sd(struct x86_buf *b, enum x86_fma_op op, unsigned dst, unsigned src1,
+                  unsigned src2);
+bool x86_cpu_has_fma(void); /* FMA3, with the AVX state enabled by the OS */
+
 /* ---- stack and control flow ---- */
 void x86_push(struct x86_buf *b, enum x86_reg r);
 void x86_pop(struct x86_buf *b, enum x86_reg r);

@@ -592,6 +592,26 @@ static void test_enc_mul_div_bits(void **state)
     assert_int_equal(enc_failures, 0);
 }
 
+/* SSE2 scalar doubles and FMA3, as GNU as encodes them. */
+static void test_enc_sse(void **state)
+{
+    ENC("addsd %xmm1,%xmm2", "f2 0f 58 d1", x86_sd(&b, X86_ADDSD, 2, 1));
+    ENC("subsd %xmm3,%xmm0", "f2 0f 5c c3", x86_sd(&b, X86_SUBSD, 0, 3));
+    ENC("mulsd %xmm0,%xmm1", "f2 0f 59 c8", x86_sd(&b, X86_MULSD, 1, 0));
+    ENC("divsd %xmm1,%xmm2", "f2 0f 5e d1", x86_sd(&b, X86_DIVSD, 2, 1));
+    ENC("movapd %xmm2,%xmm3", "66 0f 28 da", x86_movapd(&b, 3, 2));
+    ENC("movq 0x108(%rbx),%xmm0", "f3 0f 7e 83 08 01 00 00", x86_movq_xm(&b, 0, x86_mem(RBX, 0x108)));
+    ENC("movq 0x8(%r12),%xmm1", "f3 41 0f 7e 4c 24 08", x86_movq_xm(&b, 1, x86_mem(R12, 8)));
+    ENC("movq %xmm2,0x110(%rbx)", "66 0f d6 93 10 01 00 00", x86_movq_mx(&b, x86_mem(RBX, 0x110), 2));
+    ENC("movq %xmm2,%rax", "66 48 0f 7e d0", x86_movq_rx(&b, RAX, 2));
+    ENC("movq %xmm3,%rcx", "66 48 0f 7e d9", x86_movq_rx(&b, RCX, 3));
+    ENC("vfmsub231sd %xmm1,%xmm0,%xmm3", "c4 e2 f9 bb d9",
+        x86_fma231sd(&b, X86_VFMSUB231SD, 3, 0, 1));
+    ENC("vfnmadd231sd %xmm1,%xmm2,%xmm3", "c4 e2 e9 bd d9",
+        x86_fma231sd(&b, X86_VFNMADD231SD, 3, 2, 1));
+    assert_int_equal(enc_failures, 0);
+}
+
 static void test_enc_control(void **state)
 {
     ENC("push %rax", "50", x86_push(&b, RAX));
@@ -1644,6 +1664,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_enc_moves, enc_setup, NULL),
         cmocka_unit_test_setup_teardown(test_enc_alu, enc_setup, NULL),
         cmocka_unit_test_setup_teardown(test_enc_mul_div_bits, enc_setup, NULL),
+        cmocka_unit_test_setup_teardown(test_enc_sse, enc_setup, NULL),
         cmocka_unit_test_setup_teardown(test_enc_control, enc_setup, NULL),
         cmocka_unit_test(test_rel32_fields),
         cmocka_unit_test(test_patch_rel32),
