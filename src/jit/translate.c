@@ -665,7 +665,7 @@ static void emit_cold(struct tr *t, struct cold *c)
         unsigned pending = t->pending;
         t->dirty = c->dirty;
         t->pending = c->pending;
-        emit_fp_step(t, c->in, c->offset, STEP_X_NONE);
+        emit_fp_step(t, c->in, c->offset, step_int_use(c->in->op));
         x86_alu_mi(b, X86_SUB, true, HART(instret), 1);
         x86_jmp_abs(b, c->resume);
         t->dirty = dirty;
@@ -1032,6 +1032,66 @@ static void emit_fp_arith_d(struct tr *t, const struct insn *in, int32_t offset)
     t->pending++;
 }
 
+/* A dynamic rounding mode must be valid (else the op is illegal: the exact path raises it). */
+static uint8_t *emit_dynamic_rm_check(struct tr *t, const struct insn *in)
+{
+    if (in->rm != 7)
+        return NULL;
+    x86_alu_mi(&t->buf, X86_CMP, false, HART(frm), 4);
+    return x86_jcc_rel32(&t->buf, X86_CC_A);
+}
+
+/*
+ * fcvt.d.w, .wu, .l and .lu, inline when exact: always for 32-bit integers,
+ * within +-2^53 for 64-bit ones (then no rounding mode matters and no flag
+ * arises); other values go to interp_step in cold code.
+ */
+static void emit_fp_from_int_d(struct tr *t, const struct insn *in, int32_t offset)
+{
+    struct x86_buf *b = &t->buf;
+    emit_fp_enabled_check(t, in, offset);
+    uint8_t *to_slow[2] = { emit_dynamic_rm_check(t, in), NULL };
+    guest_get(t, X86_RAX, in->rs1);
+    switch (in->op) {
+    case OP_FCVT_D_W: x86_movsx_rr(b, 4, X86_RAX, X86_RAX); break;
+    case OP_FCVT_D_WU: x86_mov_rr(b, false, X86_RAX, X86_RAX); break;
+    case OP_FCVT_D_L: /* -2^53 <= x <= 2^53: x + 2^53 <= 2^54, unsigned */
+        x86_mov_ri(b, X86_RCX, 1ull << 53);
+        x86_alu_rr(b, X86_ADD, true, X86_RCX, X86_RAX);
+        x86_mov_ri(b, X86_RDX, 1ull << 54);
+        x86_alu_rr(b, X86_CMP, true, X86_RCX, X86_RDX);
+        to_slow[1] = x86_jcc_rel32(b, X86_CC_A);
+        break;
+    default: /* OP_FCVT_D_LU: x <= 2^53 */
+        x86_mov_ri(b, X86_RDX, 1ull << 53);
+        x86_alu_rr(b, X86_CMP, true, X86_RAX, X86_RDX);
+        to_slow[1] = x86_jcc_rel32(b, X86_CC_A);
+        break;
+    }
+    x86_cvtsi2sd(b, 0, X86_RAX);
+    x86_movq_mx(b, x86_mem(X86_RBX, F_OFF(in->rd)), 0);
+    x86_alu_mi(b, X86_OR, true, HART(mstatus), (int32_t)MSTATUS_FS);
+    const uint8_t *resume = x86_exec_ptr(b);
+    for (unsigned k = 0; k < 2; k++)
+        if (to_slow[k])
+            add_cold(t, COLD_FP_SLOW, to_slow[k], offset, in)->resume = resume;
+    t->pending++;
+}
+
+/* fmv.x.d and fmv.d.x: bit moves, legal only with FS on. */
+static void emit_fp_move_d(struct tr *t, const struct insn *in, int32_t offset)
+{
+    emit_fp_enabled_check(t, in, offset);
+    if (in->op == OP_FMV_D_X) {
+        x86_store(&t->buf, 8, x86_mem(X86_RBX, F_OFF(in->rd)), guest_use(t, in->rs1, X86_RAX));
+        x86_alu_mi(&t->buf, X86_OR, true, HART(mstatus), (int32_t)MSTATUS_FS);
+    } else if (!no_result(in)) {
+        x86_load(&t->buf, 8, false, result_reg(t, in), x86_mem(X86_RBX, F_OFF(in->rs1)));
+        guest_put(t, in->rd, result_reg(t, in));
+    }
+    t->pending++;
+}
+
 /* Emits `in` natively if the code generator knows it; false leaves it to interp_step. */
 static bool emit_native(struct tr *t, const struct trace_insn *ti)
 {
@@ -1234,6 +1294,14 @@ static bool emit_native(struct tr *t, const struct trace_insn *ti)
     case OP_SH: emit_store(t, in, offset, 2); return true;
     case OP_SW: emit_store(t, in, offset, 4); return true;
     case OP_SD: emit_store(t, in, offset, 8); return true;
+    case OP_FCVT_D_W: case OP_FCVT_D_WU: case OP_FCVT_D_L: case OP_FCVT_D_LU:
+        if (in->rm > 4 && in->rm != 7)
+            return false;
+        emit_fp_from_int_d(t, in, offset);
+        return true;
+    case OP_FMV_D_X: case OP_FMV_X_D:
+        emit_fp_move_d(t, in, offset);
+        return true;
     case OP_FADD_D: case OP_FSUB_D: case OP_FMUL_D: case OP_FDIV_D:
         if (!t->j->fast_fp || (in->rm != 0 && in->rm != 7))
             return false;

@@ -589,6 +589,11 @@ void x86_sd(struct x86_buf *b, enum x86_sd_op op, unsigned dst, unsigned src)
     op_rr(b, OP_F2 | OP_0F, (uint8_t)op, dst, (enum x86_reg)src);
 }
 
+void x86_cvtsi2sd(struct x86_buf *b, unsigned xmm, enum x86_reg src)
+{
+    op_rr(b, OP_F2 | OP_0F | OP_W, 0x2a, xmm, src);
+}
+
 void x86_movapd(struct x86_buf *b, unsigned dst, unsigned src)
 {
     op_rr(b, OP_66 | OP_0F, 0x28, dst, (enum x86_reg)src);

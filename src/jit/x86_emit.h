@@ -138,6 +138,7 @@ enum x86_sd_op { X86_ADDSD = 0x58, X86_MULSD = 0x59, X86_SUBSD = 0x5c, X86_DIVSD
 enum x86_fma_op { X86_VFMSUB231SD = 0xbb, X86_VFNMADD231SD = 0xbd };
 void x86_sd(struct x86_buf *b, enum x86_sd_op op, unsigned dst, unsigned src); /* dst op= src */
 void x86_movapd(struct x86_buf *b, unsigned dst, unsigned src);
+void x86_cvtsi2sd(struct x86_buf *b, unsigned xmm, enum x86_reg src); /* from a signed r64 */
 void x86_movq_xm(struct x86_buf *b, unsigned xmm, struct x86_mem m);    /* movq xmm, m64 */
 void x86_movq_mx(struct x86_buf *b, struct x86_mem m, unsigned xmm);    /* movq m64, xmm */
 void x86_movq_rx(struct x86_buf *b, enum x86_reg dst, unsigned xmm);    /* movq r64, xmm */

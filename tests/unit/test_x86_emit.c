@@ -600,6 +600,8 @@ static void test_enc_sse(void **state)
     ENC("mulsd %xmm0,%xmm1", "f2 0f 59 c8", x86_sd(&b, X86_MULSD, 1, 0));
     ENC("divsd %xmm1,%xmm2", "f2 0f 5e d1", x86_sd(&b, X86_DIVSD, 2, 1));
     ENC("movapd %xmm2,%xmm3", "66 0f 28 da", x86_movapd(&b, 3, 2));
+    ENC("cvtsi2sd %rax,%xmm0", "f2 48 0f 2a c0", x86_cvtsi2sd(&b, 0, RAX));
+    ENC("cvtsi2sd %r9,%xmm1", "f2 49 0f 2a c9", x86_cvtsi2sd(&b, 1, R9));
     ENC("movq 0x108(%rbx),%xmm0", "f3 0f 7e 83 08 01 00 00", x86_movq_xm(&b, 0, x86_mem(RBX, 0x108)));
     ENC("movq 0x8(%r12),%xmm1", "f3 41 0f 7e 4c 24 08", x86_movq_xm(&b, 1, x86_mem(R12, 8)));
     ENC("movq %xmm2,0x110(%rbx)", "66 0f d6 93 10 01 00 00", x86_movq_mx(&b, x86_mem(RBX, 0x110), 2));
