@@ -55,7 +55,7 @@ struct jit {
     struct insn *insns;
     size_t insns_used, insns_cap;
     bool has_lzcnt_tzcnt, has_popcnt;
-    bool fast_fp; /* FMA3 and the default MXCSR: F/D arithmetic may run inline (translate.c) */
+    bool fast_fp; /* FMA3 and the default MXCSR: F/D arithmetic may run inline (translate_fp.c) */
     /* The guest register in jit_pinned_host[k]: the ones gcc-compiled code
      * uses most (a5, a4, a3 as temporaries, s0, sp). */
     uint8_t pinned_guest[JIT_PINNED];
