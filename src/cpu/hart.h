@@ -126,7 +126,9 @@ struct translator;
 /*
  * Jump cache: virtual pc -> decoded block, skipping the ITLB and hash lookup.
  * Derived state, invalidated whenever the exec TLB or the decode cache is
- * flushed: an entry is valid only if its key is the hart's jcache_key, which
+ * flushed, the hart stores to a code page, or at fence.i (translated code
+ * follows it without checking for stale code): an entry is valid only if its
+ * key is the hart's jcache_key, which
  * holds the fetch context and an epoch that a flush bumps, so flushing costs
  * nothing whatever the size.
  */

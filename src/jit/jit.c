@@ -44,10 +44,10 @@ static uint64_t now_ns(void)
 }
 
 /*
- * Jumps to the translation of h->pc (also in RSI) if the jump cache knows it, without going
- * back to the loop; else exits to it. Emitted at every indirect or cross-page
- * exit, so each site's indirect jump has its own branch prediction. The target
- * checks its page generation on entry, so a stale block is not run.
+ * Jumps to the translation of h->pc (also in RSI) if the jump cache knows it,
+ * without going back to the loop; else exits to it. Emitted at every indirect
+ * or cross-page exit, so each site's indirect jump has its own branch
+ * prediction. When stale translations leave the cache: see the top of this file.
  */
 void jit_emit_lookup_jump(struct jit *j, struct x86_buf *b)
 {
