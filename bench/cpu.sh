@@ -15,7 +15,7 @@
 #   QEMU            QEMU binary (default qemu-system-riscv64)
 #   BENCH_SCALE     workload size in percent (default 100: ~5-20 s per program on QEMU)
 #   BENCH_MACHINES  which columns to run (default "native rvmm qemu")
-#   BENCH_RUNS      runs per program and machine; the table shows the fastest
+#   BENCH_RUNS      runs per program and machine, machines alternating; the table shows the fastest
 #                   (default 1; every run must pass)
 #   BENCH_TIMEOUT   seconds allowed per guest run, boot included (default 900)
 #   BENCH_LOG_DIR   where each run's full output goes (default build/bench/cpu)
@@ -161,9 +161,11 @@ commit=$(git rev-parse --short HEAD 2> /dev/null || echo '?')
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 load_start=$(load)
 say "scale $SCALE%, machines: $MACHINES, $RUNS run(s) each; logs in $LOGDIR"
+# Each round runs every machine once, so a slow spell of this shared host
+# tends to hit all columns rather than one.
 for p in "${programs[@]}"; do
-    for m in $MACHINES; do
-        for ((i = 1; i <= RUNS; i++)); do run_one "$m" "$p" "$i"; done
+    for ((i = 1; i <= RUNS; i++)); do
+        for m in $MACHINES; do run_one "$m" "$p" "$i"; done
     done
 done
 
