@@ -147,9 +147,7 @@ int bus_read(struct bus *bus, uint64_t pa, unsigned size, uint64_t *value)
 {
     struct mem_region *m = bus_find_mem(bus, pa, size);
     if (m) {
-        uint64_t v = 0;
-        memcpy(&v, m->host + (pa - m->base), size);
-        *value = v;
+        *value = mem_load_sized(m->host + (pa - m->base), size);
         return 0;
     }
     uint64_t off;
@@ -174,7 +172,7 @@ int bus_write(struct bus *bus, uint64_t pa, unsigned size, uint64_t value)
     if (m) {
         if (m->readonly)
             return -1;
-        memcpy(m->host + (pa - m->base), &value, size);
+        mem_store_sized(m->host + (pa - m->base), size, value);
         mem_note_host_write(m, pa, size);
         return 0;
     }

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <stddef.h>
 
 #define GUEST_PAGE_SHIFT 12
@@ -41,6 +42,38 @@ static inline bool mem_region_contains(const struct mem_region *r, uint64_t pa, 
 static inline uint64_t mem_page_index(const struct mem_region *r, uint64_t pa)
 {
     return (pa - r->base) >> GUEST_PAGE_SHIFT;
+}
+
+/*
+ * A guest access of 1, 2, 4 or 8 bytes at a host pointer into RAM, little-
+ * endian as the host: constant-size copies the compiler turns into one move
+ * (a copy of variable size is a library call).
+ */
+static inline uint64_t mem_load_sized(const uint8_t *p, unsigned size)
+{
+    uint8_t v8;
+    uint16_t v16;
+    uint32_t v32;
+    uint64_t v64;
+    switch (size) {
+    case 1: memcpy(&v8, p, 1); return v8;
+    case 2: memcpy(&v16, p, 2); return v16;
+    case 4: memcpy(&v32, p, 4); return v32;
+    default: memcpy(&v64, p, 8); return v64;
+    }
+}
+
+static inline void mem_store_sized(uint8_t *p, unsigned size, uint64_t value)
+{
+    uint8_t v8 = (uint8_t)value;
+    uint16_t v16 = (uint16_t)value;
+    uint32_t v32 = (uint32_t)value;
+    switch (size) {
+    case 1: memcpy(p, &v8, 1); break;
+    case 2: memcpy(p, &v16, 2); break;
+    case 4: memcpy(p, &v32, 4); break;
+    default: memcpy(p, &value, 8); break;
+    }
 }
 
 /* A store hit a page that holds code: make every cached decode of it stale. */
