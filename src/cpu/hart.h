@@ -98,6 +98,7 @@ enum mmu_idx { MMU_U, MMU_S, MMU_S_SUM, MMU_M, MMU_IDX_COUNT };
 #define TLB_BITS 12
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_TAG_INVALID (~0ull)
+#define PWC_SIZE 64
 
 struct tlb_entry {
     uint64_t tag;       /* page-aligned VA, or TLB_TAG_INVALID */
@@ -181,6 +182,16 @@ struct hart {
     bool tlb_has_superpage;       /* some entry came from a superpage: sfence.vma by address scans */
     uint64_t superpage_lo, superpage_last; /* the virtual range superpage entries cover */
     uint8_t walk_span_shift;      /* log2 of the size of the mapping the last page walk found */
+    /* Page-walk cache: per 2 MiB region (va >> 21), the level-0 table (host
+     * pointer) the last walk through it used, under that satp. The spec lets
+     * non-leaf entries be cached until an sfence.vma; every TLB flush drops
+     * them all by bumping pwc_gen. */
+    struct pwc_entry {
+        uint64_t region, satp;
+        uint64_t *table;
+        uint32_t gen;
+    } pwc[PWC_SIZE];
+    uint32_t pwc_gen;
     int poll_countdown;           /* blocks until the next interrupt/timer poll */
     bool poll_quick;              /* the next poll need not read the clock (see hart_recheck_interrupts) */
     uint8_t quick_polls;          /* quick polls since the timers were last read */

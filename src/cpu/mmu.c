@@ -113,6 +113,38 @@ static uint64_t *pte_host(struct hart *h, uint64_t pte_pa)
     return (uint64_t *)(void *)(r->host + (pte_pa - r->base));
 }
 
+static struct pwc_entry *pwc_slot(struct hart *h, uint64_t va)
+{
+    return &h->pwc[(va >> 21) % PWC_SIZE];
+}
+
+/* The level-0 table for va cached by an earlier walk, or NULL. */
+static uint64_t *pwc_find(struct hart *h, uint64_t va)
+{
+    struct pwc_entry *e = pwc_slot(h, va);
+    if (e->table && e->gen == h->pwc_gen && e->region == va >> 21 && e->satp == h->satp)
+        return e->table;
+    return NULL;
+}
+
+/* The walk of va is about to read the level-0 table at table_pa: remember it
+ * when the whole table is RAM that PMP lets S-mode read. */
+static void pwc_remember(struct hart *h, uint64_t va, uint64_t table_pa)
+{
+    struct mem_region *r = bus_find_mem(&h->machine->bus, table_pa, GUEST_PAGE_SIZE);
+    if (!r || r->readonly || !pmp_allows(h, table_pa, GUEST_PAGE_SIZE, TLB_READ, PRIV_S))
+        return;
+    *pwc_slot(h, va) = (struct pwc_entry){ va >> 21, h->satp,
+                                           (uint64_t *)(void *)(r->host + (table_pa - r->base)),
+                                           h->pwc_gen };
+}
+
+static void pwc_flush(struct hart *h)
+{
+    if (++h->pwc_gen == 0) /* wrapped: old generations could match again */
+        memset(h->pwc, 0, sizeof(h->pwc));
+}
+
 int mmu_translate(struct hart *h, uint64_t va, enum tlb_access acc, unsigned idx, uint64_t *pa)
 {
     unsigned priv = idx_priv(idx);
@@ -136,9 +168,10 @@ int mmu_translate(struct hart *h, uint64_t va, enum tlb_access acc, unsigned idx
 
 restart:;
     uint64_t table = (h->satp & PTE_PPN_MASK) << 12;
-    for (int level = levels - 1; level >= 0; level--) {
+    uint64_t *l0 = pwc_find(h, va);
+    for (int level = l0 ? 0 : levels - 1; level >= 0; level--) {
         uint64_t vpn = (va >> (12 + 9 * level)) & 0x1ff;
-        uint64_t *slot = pte_host(h, table + vpn * 8);
+        uint64_t *slot = level == 0 && l0 ? l0 + vpn : pte_host(h, table + vpn * 8);
         if (!slot)
             return raise_fault(h, access_fault_cause, acc, va);
         uint64_t pte = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
@@ -154,6 +187,8 @@ restart:;
             if (level == 0 || (pte & (PTE_N | PTE_PBMT | PTE_A | PTE_D | PTE_U)))
                 return raise_fault(h, page_fault_cause, acc, va);
             table = ppn << 12;
+            if (level == 1)
+                pwc_remember(h, va, table);
             continue;
         }
 
@@ -242,6 +277,7 @@ static bool drop_always(struct hart *h, unsigned flat, void *arg)
 
 void tlb_flush_all(struct hart *h)
 {
+    pwc_flush(h);
     memset(h->tlb, 0xff, sizeof(h->tlb));
     memset(h->tlb_filled, 0, sizeof(h->tlb_filled));
     h->tlb_has_superpage = false;
@@ -252,6 +288,7 @@ void tlb_flush_all(struct hart *h)
 /* The contexts below MMU_M come first in the table: a prefix of the flat indexes. */
 void tlb_flush_translated(struct hart *h)
 {
+    pwc_flush(h);
     tlb_scan_filled(h, 0, MMU_M * TLB_ENTRIES_PER_IDX, drop_always, NULL);
     h->tlb_has_superpage = false;
     hart_jcache_flush(h);
@@ -287,6 +324,7 @@ void tlb_flush_va(struct hart *h, uint64_t va)
     unsigned slot = (va >> GUEST_PAGE_SHIFT) & (TLB_SIZE - 1);
     struct span_flush f = { va, GUEST_PAGE_SHIFT };
 
+    pwc_flush(h);
     for (unsigned idx = 0; idx < MMU_M; idx++)
         for (unsigned acc = 0; acc < TLB_ACCESS_COUNT; acc++)
             if (h->tlb[idx][acc][slot].tag == tag)
@@ -392,15 +430,13 @@ static int access_in_page(struct hart *h, uint64_t va, unsigned size, enum tlb_a
     if (r) {
         uint8_t *host = r->host + (pa - r->base);
         if (acc == TLB_READ) {
-            uint64_t v = 0;
-            memcpy(&v, host, size);
-            *value = v;
+            *value = mem_load_sized(host, size);
         } else {
             if (r->readonly)
                 return raise_fault(h, access_fault_cause, acc, va);
             if (__atomic_load_n(&r->code_page[mem_page_index(r, pa)], __ATOMIC_ACQUIRE))
                 note_code_write(h, r, pa);
-            memcpy(host, value, size);
+            mem_store_sized(host, size, *value);
         }
         tlb_fill(h, idx, acc, va, pa);
         return 0;

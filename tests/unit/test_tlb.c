@@ -171,6 +171,32 @@ static void test_whole_flush_drops_every_filled_entry(void **state)
     assert_int_equal(m_entry->tag, TLB_TAG_INVALID);
 }
 
+/* The walk cache keeps the level-0 table of the last walk; a changed non-leaf
+ * entry is seen after sfence.vma, by address or whole. */
+static void test_walk_cache_follows_sfence(void **state)
+{
+    struct fixture *f = *state;
+    const uint64_t l0b = RAM + 0x5000, other = DATA_PA + 0x4000;
+    uint64_t v;
+
+    put64(f, DATA_PA, 11);
+    put64(f, other, 22);
+    put64(f, l0b, pte(other, V | R | W | A | D));
+    assert_int_equal(mmu_load_slow(&f->h, VA, 8, &v), 0);
+    assert_int_equal(v, 11);
+    assert_int_equal(mmu_load_slow(&f->h, VA + 0x1000, 8, &v), 0); /* through the cached table */
+
+    put64(f, L1, pte(l0b, V)); /* the same 2 MiB now go through another level-0 table */
+    tlb_flush_va(&f->h, VA);
+    assert_int_equal(mmu_load_slow(&f->h, VA, 8, &v), 0);
+    assert_int_equal(v, 22);
+
+    put64(f, L1, pte(L0, V));
+    tlb_flush_translated(&f->h);
+    assert_int_equal(mmu_load_slow(&f->h, VA, 8, &v), 0);
+    assert_int_equal(v, 11);
+}
+
 static void test_page_faults_have_cause_and_tval(void **state)
 {
     struct fixture *f = *state;
@@ -275,6 +301,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refill_then_hit_pointer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flushes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_whole_flush_drops_every_filled_entry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_walk_cache_follows_sfence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_faults_have_cause_and_tval, setup, teardown),
         cmocka_unit_test_setup_teardown(test_misaligned_superpage_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sv48_walk, setup, teardown),
