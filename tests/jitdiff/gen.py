@@ -1529,17 +1529,21 @@ class JGen(Gen):
         self.e("jalr ra, 0(x%d)" % t)
         return 30
 
+    def la_either(self, t, v, first, second):
+        """x{t} = the address of `first` if x{v} is 0, else of `second`."""
+        self.e("la x%d, %s" % (t, first))
+        lab = self.label()
+        self.e("beqz x%d, %s" % (v, lab))
+        self.e("la x%d, %s" % (t, second))
+        self.lines.append(lab + ":")
+
     def s_remap(self, sel=None):
         """Point VA page VX at the other function; sfence.vma; maybe call."""
         if sel is None:
             sel = self.selector()
         t, u, v = self.tmp(3)
         self.e("andi x%d, x%d, 1" % (v, sel))
-        self.e("la x%d, jd_vcodeA" % t)
-        lab = self.label()
-        self.e("beqz x%d, %s" % (v, lab))
-        self.e("la x%d, jd_vcodeB" % t)
-        self.lines.append(lab + ":")
+        self.la_either(t, v, "jd_vcodeA", "jd_vcodeB")
         self.e("srli x%d, x%d, 12" % (t, t))
         self.e("slli x%d, x%d, 10" % (t, t))
         self.e("ori x%d, x%d, %d" % (t, t, RX))
@@ -1565,11 +1569,7 @@ class JGen(Gen):
             sel = self.selector()
         t, u, v = self.tmp(3)
         self.e("andi x%d, x%d, 2" % (v, sel))
-        self.e("la x%d, jd_pt_root" % t)
-        lab = self.label()
-        self.e("beqz x%d, %s" % (v, lab))
-        self.e("la x%d, jd_pt_root2" % t)
-        self.lines.append(lab + ":")
+        self.la_either(t, v, "jd_pt_root", "jd_pt_root2")
         self.e("srli x%d, x%d, 12" % (t, t))
         self.li(u, 8 << 60)
         self.e("or x%d, x%d, x%d" % (t, t, u))
